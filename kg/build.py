@@ -1,0 +1,353 @@
+"""Turn a validated :class:`~kg.tables.Dataset` into an rdflib graph.
+
+IRIs are readable and stable: ``{base}{kind}/{row id}``. No blank nodes are
+minted, so the same data always serialises to the same Turtle.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, SDO, SKOS
+from rdflib.term import Node
+
+from kg import DEFAULT_BASE_IRI
+from kg.tables import Dataset, PartialDate, Row
+from kg.vocab import ELI, KG, concept, ontology_path, scheme_iri
+
+# Path segment of each entity table's IRIs.
+SEGMENTS = {
+    "sources": "source",
+    "jurisdictions": "jurisdiction",
+    "bodies": "body",
+    "topics": "topic",
+    "instruments": "instrument",
+    "events": "event",
+    "articles": "article",
+    "classifications": "claim",
+    "risk_tiers": "risk-tier",
+    "findings": "finding",
+}
+
+RELATION_PROPERTIES = {
+    "based_on": ELI.based_on,
+    "amends": ELI.amends,
+    "repeals": ELI.repeals,
+    "implements": ELI.implements,
+    "cites": ELI.cites,
+    "complements": KG.complements,
+    "precursor_of": KG.precursorOf,
+}
+
+# ELI date property implied by an event type (only for full dates on ELI legal resources).
+EVENT_DATE_PROPERTIES = {
+    "adopted": ELI.date_document,
+    "signed": ELI.date_document,
+    "published": ELI.date_publication,
+    "entered_into_force": ELI.first_date_entry_in_force,
+    "applies_from": ELI.date_applicability,
+    "repealed": ELI.date_no_longer_in_force,
+}
+
+DATE_TYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+PREFIXES = {
+    "kg": KG._NS,
+    "eli": ELI._NS,
+    "sdo": SDO._NS,
+    "dcterms": DCTERMS._NS,
+    "skos": SKOS._NS,
+    "prov": PROV._NS,
+}
+
+
+def language_of(text: str) -> str:
+    """``zh`` for text with Chinese characters, else ``en``."""
+    return "zh" if CJK.search(text) else "en"
+
+
+def date_literal(value: PartialDate) -> Literal:
+    """A typed literal that keeps the date's precision (xsd:gYear, gYearMonth or date)."""
+    return Literal(value.text, datatype=DATE_TYPES[value.precision])
+
+
+def decimal_literal(text: str) -> Literal:
+    """xsd:decimal in canonical form ("634" -> "634.0"), so it survives a Turtle round trip."""
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+
+
+def is_legal_resource(row: Row) -> bool:
+    """ELI covers enacted binding acts: hard law that is not a bill or draft."""
+    return row["binding_force"] == "hard_law" and row["type"] != "bill"
+
+
+class GraphBuilder:
+    """Adds the triples of each table to one graph."""
+
+    def __init__(self, dataset: Dataset, base_iri: str) -> None:
+        if not base_iri.endswith(("/", "#")):
+            base_iri += "/"
+        self.dataset = dataset
+        self.base = base_iri
+        self.vocabularies = dataset.schema.vocabularies
+        self.instruments = {r["id"]: r for r in dataset.rows("instruments")}
+        self.graph = Graph()
+        for prefix, namespace in PREFIXES.items():
+            self.graph.bind(prefix, namespace)
+        self.graph.bind("kgid", base_iri)
+
+    # -- IRIs and literals --
+
+    def iri(self, table: str, row_id: str) -> URIRef:
+        return URIRef(f"{self.base}{SEGMENTS[table]}/{row_id}")
+
+    def concept(self, scheme: str, notation: str) -> URIRef:
+        return concept(scheme, notation, self.vocabularies)
+
+    def vocabulary_concept(self, table: str, column: str, notation: str) -> URIRef:
+        """Concept of a column that may draw on several schemes (e.g. model or orientation)."""
+        field = self.dataset.schema.table(table).field(column)
+        for scheme in field.vocabularies:
+            if notation in self.vocabularies[scheme]:
+                return self.concept(scheme, notation)
+        raise KeyError(notation)
+
+    def add(self, subject: URIRef, predicate: URIRef, value: object) -> None:
+        """Add a triple unless the value is empty; plain Python values become literals."""
+        if value is None or value == ():
+            return
+        if isinstance(value, Node):
+            pass
+        elif isinstance(value, PartialDate):
+            value = date_literal(value)
+        elif isinstance(value, bool):
+            value = Literal(value)
+        elif isinstance(value, int):
+            value = Literal(value, datatype=XSD.nonNegativeInteger)
+        elif isinstance(value, str):
+            value = Literal(value)
+        self.graph.add((subject, predicate, value))  # type: ignore[arg-type]
+
+    def add_text(self, subject: URIRef, predicate: URIRef, text: str | None, lang: str | None = None) -> None:
+        if text:
+            self.graph.add((subject, predicate, Literal(text, lang=lang or language_of(text))))
+
+    def add_provenance(self, subject: URIRef, row: Row) -> None:
+        self.add(subject, PROV.wasDerivedFrom, self.iri("sources", row["source"]))
+        self.add(subject, KG.locator, row["locator"])
+        self.add(subject, SKOS.editorialNote, row["note"])
+
+    # -- tables --
+
+    def build(self) -> Graph:
+        self.graph.parse(ontology_path(), format="turtle")
+        for table, method in (
+            ("sources", self.add_source),
+            ("jurisdictions", self.add_jurisdiction),
+            ("bodies", self.add_body),
+            ("topics", self.add_topic),
+            ("instruments", self.add_instrument),
+            ("events", self.add_event),
+            ("articles", self.add_article),
+            ("relations", self.add_relation),
+            ("parties", self.add_party),
+            ("classifications", self.add_classification),
+            ("risk_tiers", self.add_risk_tier),
+            ("findings", self.add_finding),
+        ):
+            for row in self.dataset.rows(table):
+                method(row)
+        return self.graph
+
+    def add_source(self, row: Row) -> None:
+        s = self.iri("sources", row["id"])
+        self.add(s, RDF.type, KG.Source)
+        self.add(s, KG.sourceKind, self.concept("source-kind", row["kind"]))
+        self.add_text(s, DCTERMS.title, row["title"])
+        self.add(s, DCTERMS.creator, row["author"])
+        self.add(s, DCTERMS.publisher, row["publisher"])
+        self.add(s, DCTERMS.date, row["date"])
+        if row["url"]:
+            self.add(s, SDO.url, URIRef(row["url"]))
+        self.add(s, KG.seedFile, row["seed_file"])
+        self.add(s, SKOS.editorialNote, row["note"])
+
+    def add_jurisdiction(self, row: Row) -> None:
+        s = self.iri("jurisdictions", row["id"])
+        self.add(s, RDF.type, KG.Jurisdiction)
+        self.add(s, KG.jurisdictionKind, self.concept("jurisdiction-kind", row["kind"]))
+        self.add_text(s, RDFS.label, row["name_en"], "en")
+        self.add_text(s, RDFS.label, row["name_zh"], "zh")
+        if row["parent"]:
+            self.add(s, KG.parentJurisdiction, self.iri("jurisdictions", row["parent"]))
+        self.add_provenance(s, row)
+
+    def add_body(self, row: Row) -> None:
+        s = self.iri("bodies", row["id"])
+        self.add(s, RDF.type, KG.Body)
+        self.add(s, ELI.jurisdiction, self.iri("jurisdictions", row["jurisdiction"]))
+        self.add_text(s, RDFS.label, row["name_en"], "en")
+        self.add_text(s, RDFS.label, row["name_zh"], "zh")
+        self.add_provenance(s, row)
+
+    def add_topic(self, row: Row) -> None:
+        s = self.iri("topics", row["id"])
+        self.add(s, RDF.type, SKOS.Concept)
+        self.add(s, SKOS.inScheme, scheme_iri("topic"))
+        self.add(s, SKOS.notation, row["id"])
+        self.add_text(s, SKOS.prefLabel, row["label_en"], "en")
+        self.add_text(s, SKOS.prefLabel, row["label_zh"], "zh")
+        if row["broader"]:
+            broader = self.iri("topics", row["broader"])
+            self.add(s, SKOS.broader, broader)
+            self.add(broader, SKOS.narrower, s)
+        else:
+            self.add(s, SKOS.topConceptOf, scheme_iri("topic"))
+        self.add(s, SKOS.scopeNote, row["note"])
+
+    def add_instrument(self, row: Row) -> None:
+        s = self.iri("instruments", row["id"])
+        self.add(s, RDF.type, KG.Instrument)
+        self.add(s, RDF.type, SDO.Legislation)
+        if is_legal_resource(row):
+            self.add(s, RDF.type, ELI.LegalResource)
+        self.add(s, ELI.jurisdiction, self.iri("jurisdictions", row["jurisdiction"]))
+        self.add(s, ELI.type_document, self.concept("instrument-type", row["type"]))
+        self.add(s, KG.bindingForce, self.concept("binding-force", row["binding_force"]))
+        self.add_text(s, DCTERMS.title, row["title_zh"], "zh")
+        self.add_text(s, DCTERMS.title, row["title_en"], "en")
+        if row["title_en"]:
+            self.add(s, KG.englishTitleIsTranslation, bool(row["title_en_translated"]))
+        for title in row["alt_titles"]:
+            self.add_text(s, DCTERMS.alternative, title)
+        for body in row["bodies"]:
+            self.add(s, ELI.passed_by, self.iri("bodies", body))
+        self.add(s, ELI.id_local, row["identifier"])
+        if row["url"]:
+            self.add(s, SDO.url, URIRef(row["url"]))
+        self._add_topics(s, row["topics"])
+        if row["unnamed"]:
+            self.add(s, KG.unnamed, True)
+        self.add_provenance(s, row)
+
+    def _add_topics(self, subject: URIRef, topics: Iterable[str]) -> None:
+        for topic in topics:
+            self.add(subject, ELI.is_about, self.iri("topics", topic))
+
+    def add_event(self, row: Row) -> None:
+        s = self.iri("events", row["id"])
+        instrument = self.iri("instruments", row["instrument"])
+        self.add(s, RDF.type, KG.LifecycleEvent)
+        self.add(s, KG.eventOf, instrument)
+        self.add(instrument, KG.hasEvent, s)
+        self.add(s, KG.eventType, self.concept("event-type", row["type"]))
+        self.add(s, DCTERMS.date, row["date"])
+        if row["body"]:
+            self.add(s, PROV.wasAssociatedWith, self.iri("bodies", row["body"]))
+        self.add(s, KG.votesFor, row["votes_for"])
+        self.add(s, KG.votesAgainst, row["votes_against"])
+        self.add(s, KG.votesAbstain, row["votes_abstain"])
+        self.add_text(s, DCTERMS.description, row["description_zh"], "zh")
+        self.add_text(s, DCTERMS.description, row["description_en"], "en")
+        self.add_provenance(s, row)
+        date_property = EVENT_DATE_PROPERTIES.get(row["type"])
+        instrument_row = self.instruments[row["instrument"]]
+        if date_property and row["date"].precision == "day" and is_legal_resource(instrument_row):
+            self.add(instrument, date_property, Literal(row["date"].text, datatype=XSD.date))
+
+    def add_article(self, row: Row) -> None:
+        s = self.iri("articles", row["id"])
+        instrument = self.iri("instruments", row["instrument"])
+        self.add(s, RDF.type, KG.Article)
+        self.add(s, RDF.type, ELI.LegalResourceSubdivision)
+        self.add(s, ELI.is_part_of, instrument)
+        self.add(instrument, ELI.has_part, s)
+        self.add(s, ELI.number, row["number"])
+        self.add_text(s, DCTERMS.title, row["heading_zh"], "zh")
+        self.add_text(s, DCTERMS.title, row["heading_en"], "en")
+        self.add_text(s, SDO.text, row["text_zh"], "zh")
+        self.add_text(s, SDO.text, row["text_en"], "en")
+        self.add(s, KG.verbatim, row["verbatim"])
+        self._add_topics(s, row["topics"])
+        self.add_provenance(s, row)
+
+    def _add_statement(self, row: Row, subject: URIRef, predicate: URIRef, obj: URIRef, key: str) -> URIRef:
+        """The triple itself plus a reified statement that carries its provenance."""
+        self.add(subject, predicate, obj)
+        s = URIRef(f"{self.base}statement/{key}")
+        self.add(s, RDF.type, KG.RelationStatement)
+        self.add(s, RDF.subject, subject)
+        self.add(s, RDF.predicate, predicate)
+        self.add(s, RDF.object, obj)
+        self.add_provenance(s, row)
+        return s
+
+    def add_relation(self, row: Row) -> None:
+        self._add_statement(
+            row,
+            self.iri("instruments", row["subject"]),
+            RELATION_PROPERTIES[row["relation"]],
+            self.iri("instruments", row["object"]),
+            f"{row['subject']}.{row['relation']}.{row['object']}",
+        )
+
+    def add_party(self, row: Row) -> None:
+        s = self._add_statement(
+            row,
+            self.iri("instruments", row["instrument"]),
+            KG.party,
+            self.iri("jurisdictions", row["party"]),
+            f"{row['instrument']}.{row['role']}.{row['party']}",
+        )
+        self.add(s, KG.claimRole, self.concept("party-role", row["role"]))
+        self.add(s, DCTERMS.date, row["date"])
+
+    def add_classification(self, row: Row) -> None:
+        s = self.iri("classifications", row["id"])
+        self.add(s, RDF.type, KG.ClassificationClaim)
+        self.add(s, KG.aboutJurisdiction, self.iri("jurisdictions", row["jurisdiction"]))
+        self.add(s, KG.aboutConcept, self.vocabulary_concept("classifications", "concept", row["concept"]))
+        self.add(s, KG.claimRole, self.concept("claim-role", row["role"]))
+        self.add_text(s, KG.quote, row["quote"])
+        self.add_provenance(s, row)
+
+    def add_risk_tier(self, row: Row) -> None:
+        s = self.iri("risk_tiers", row["id"])
+        self.add(s, RDF.type, KG.RiskTier)
+        self.add(s, KG.framework, row["framework"])
+        if row["instrument"]:
+            self.add(s, KG.setBy, self.iri("instruments", row["instrument"]))
+        self.graph.add((s, KG.tierRank, Literal(row["rank"], datatype=XSD.positiveInteger)))
+        self.add_text(s, SKOS.prefLabel, row["label_zh"], "zh")
+        self.add_text(s, SKOS.prefLabel, row["label_en"], "en")
+        self.add_text(s, KG.examples, row["examples_zh"], "zh")
+        self.add_text(s, KG.obligations, row["obligations_zh"], "zh")
+        if row["liability_principle"]:
+            self.add(s, KG.liabilityPrinciple, self.concept("liability-principle", row["liability_principle"]))
+        self.add_provenance(s, row)
+
+    def add_finding(self, row: Row) -> None:
+        s = self.iri("findings", row["id"])
+        self.add(s, RDF.type, KG.Finding)
+        self.add(s, KG.findingKind, self.concept("finding-kind", row["kind"]))
+        if row["concept"]:
+            self.add(s, KG.aboutConcept, self.vocabulary_concept("findings", "concept", row["concept"]))
+        if row["jurisdiction"]:
+            self.add(s, KG.aboutJurisdiction, self.iri("jurisdictions", row["jurisdiction"]))
+        if row["instrument"]:
+            self.add(s, KG.aboutInstrument, self.iri("instruments", row["instrument"]))
+        self.add_text(s, DCTERMS.description, row["statement_en"], "en")
+        self.add_text(s, KG.quote, row["quote"])
+        if row["value"] is not None:
+            self.graph.add((s, KG.value, decimal_literal(row["value"])))
+        self.add(s, KG.unit, row["unit"])
+        self.add(s, DCTERMS.date, row["date"])
+        self.add_provenance(s, row)
+
+
+def build_graph(dataset: Dataset, *, base_iri: str = DEFAULT_BASE_IRI) -> Graph:
+    """The RDF graph of a validated dataset, including the ontology."""
+    return GraphBuilder(dataset, base_iri).build()

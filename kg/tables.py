@@ -1,0 +1,474 @@
+"""Read the CSV tables in a data folder and validate them against the schema.
+
+Every problem is collected with its location (``path:line:column``, the column
+being the 1-based CSV column) so one run reports all of them at once. Nothing here
+imports rdflib: validation stays fast and independent of the graph stage.
+"""
+
+from __future__ import annotations
+
+import calendar
+import codecs
+import csv
+import difflib
+import io
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.errors import DataError, Problem
+from kg.schema import Field, Schema, TableSchema, load_schema
+
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+DECIMAL_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
+URL_RE = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+BOOLEANS = {"yes": True, "no": False}
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date kept at the precision its source gives: YYYY, YYYY-MM or YYYY-MM-DD."""
+
+    text: str
+
+    @property
+    def precision(self) -> str:
+        return {4: "year", 7: "month", 10: "day"}[len(self.text)]
+
+    @property
+    def year(self) -> int:
+        return int(self.text[:4])
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Row:
+    """One validated table row: parsed values plus where it came from."""
+
+    table: str
+    path: str
+    line: int
+    values: Mapping[str, Any]
+    valid: bool = True
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass
+class Dataset:
+    """All tables of a data folder, validated."""
+
+    data_dir: Path
+    schema: Schema
+    tables: dict[str, list[Row]] = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)
+
+    def rows(self, table: str) -> list[Row]:
+        return self.tables[table]
+
+    def row_count(self) -> int:
+        return sum(len(rows) for rows in self.tables.values())
+
+
+def load_dataset(data_dir: Path | str) -> Dataset:
+    """Read and validate every table; raise :class:`DataError` listing all problems."""
+    data_dir = Path(data_dir)
+    schema = load_schema(data_dir)
+    problems: list[Problem] = []
+    dataset = Dataset(data_dir=data_dir, schema=schema)
+    for table in schema.tables:
+        rows = _load_table(data_dir, table, schema, problems)
+        if rows is None:
+            dataset.unreadable.add(table.name)
+        dataset.tables[table.name] = rows or []
+    _check_keys(dataset, problems)
+    _check_rules(dataset, problems)
+    if problems:
+        raise DataError(problems)
+    return dataset
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def _display(data_dir: Path, table: TableSchema) -> str:
+    return str(data_dir / table.path)
+
+
+def _load_table(data_dir: Path, table: TableSchema, schema: Schema, problems: list[Problem]) -> list[Row] | None:
+    """The table's rows, or None when the file cannot be read as a whole."""
+    path = data_dir / table.path
+    where = _display(data_dir, table)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem(where, 0, 0, f"file is missing; datapackage.json declares table {table.name!r}"))
+        return None
+    text = _decode(raw, where, problems)
+    if text is None:
+        return None
+    quoting = _locate_quoting_error(text)
+    if quoting is not None:
+        line, column, message = quoting
+        problems.append(Problem(where, line, column, message))
+        return None
+    records = list(_records(text))
+    if not records:
+        problems.append(Problem(where, 1, 1, "file is empty; the first line must be the header"))
+        return None
+    _, header = records[0]
+    if not _check_header(header, table, where, problems):
+        return None
+    rows = []
+    for line, cells in records[1:]:
+        before = len(problems)
+        values = _parse_cells(cells, table, schema, where, line, problems)
+        rows.append(Row(table.name, where, line, values, valid=len(problems) == before))
+    return rows
+
+
+def _decode(raw: bytes, where: str, problems: list[Problem]) -> str | None:
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        prefix = raw[line_start : exc.start].decode("utf-8", errors="replace")
+        column = len(next(csv.reader([prefix]), [""])) or 1
+        byte = raw[exc.start]
+        problems.append(Problem(where, line, column, f"invalid UTF-8 byte 0x{byte:02x}; save the file as UTF-8"))
+        return None
+
+
+def _locate_quoting_error(text: str) -> tuple[int, int, str] | None:
+    """Find the first quoting error as (line, column, message), or None.
+
+    The csv module silently accepts some malformed input, so quoting is checked
+    with a small RFC 4180 scanner first.
+    """
+    line, column = 1, 1
+    at_field_start = True
+    in_quotes = False
+    open_line = open_column = 0
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if in_quotes:
+            if char == '"':
+                if i + 1 < n and text[i + 1] == '"':
+                    i += 2
+                    continue
+                in_quotes = False
+                following = text[i + 1] if i + 1 < n else ""
+                if following not in (",", "\r", "\n", ""):
+                    return (
+                        line,
+                        column,
+                        "malformed quoting: a closing '\"' must be followed by ',' or the end of the line;"
+                        " write a '\"' inside a quoted field as '\"\"'",
+                    )
+            elif char == "\n":
+                line += 1
+        elif char == ",":
+            column += 1
+            at_field_start = True
+            i += 1
+            continue
+        elif char == "\n":
+            line += 1
+            column = 1
+            at_field_start = True
+            i += 1
+            continue
+        elif char == '"':
+            if not at_field_start:
+                return (
+                    line,
+                    column,
+                    "malformed quoting: '\"' inside an unquoted field; quote the whole field and double the '\"'",
+                )
+            in_quotes = True
+            open_line, open_column = line, column
+        if char != "\r":
+            at_field_start = False
+        i += 1
+    if in_quotes:
+        return open_line, open_column, "malformed quoting: a quoted field is never closed"
+    return None
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield (first line number, cells) for each non-blank CSV record."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    for cells in reader:
+        if cells and any(cells):
+            yield start, cells
+        start = reader.line_num + 1
+
+
+def _check_header(header: list[str], table: TableSchema, where: str, problems: list[Problem]) -> bool:
+    expected = table.column_names
+    if tuple(header) == expected:
+        return True
+    before = len(problems)
+    seen: set[str] = set()
+    for column, name in enumerate(header, start=1):
+        if name in seen:
+            problems.append(Problem(where, 1, column, f"duplicate column {name!r}"))
+        elif name not in expected:
+            problems.append(
+                Problem(where, 1, column, f"unknown column {name!r}; expected columns: {', '.join(expected)}")
+            )
+        seen.add(name)
+    for name in expected:
+        if name not in seen:
+            problems.append(Problem(where, 1, len(header) + 1, f"missing column {name!r}"))
+    if len(problems) == before:
+        problems.append(Problem(where, 1, 1, f"columns are out of order; expected: {', '.join(expected)}"))
+    return False
+
+
+def _parse_cells(
+    cells: list[str], table: TableSchema, schema: Schema, where: str, line: int, problems: list[Problem]
+) -> dict[str, Any]:
+    """Parsed values of one record; problems are recorded and the row is still returned.
+
+    A cell that fails to parse keeps its raw text when it is a key or reference
+    (so one bad cell does not cascade into dangling-reference errors) and is None
+    otherwise. Any problem stops the build, so such rows never reach the graph.
+    """
+    width = len(table.fields)
+    if len(cells) > width:
+        problems.append(Problem(where, line, width + 1, f"row has {len(cells)} fields but the header has {width}"))
+    elif len(cells) < width:
+        missing = ", ".join(f.name for f in table.fields[len(cells) :])
+        problems.append(
+            Problem(
+                where,
+                line,
+                len(cells) + 1,
+                f"row has {len(cells)} fields but the header has {width} (missing: {missing})",
+            )
+        )
+    values: dict[str, Any] = {}
+    for column, spec in enumerate(table.fields, start=1):
+        cell = cells[column - 1] if column <= len(cells) else ""
+        try:
+            values[spec.name] = _parse_cell(cell, spec, schema) if len(cells) == width else _raw(cell, spec, schema)
+        except ValueError as exc:
+            problems.append(Problem(where, line, column, str(exc)))
+            values[spec.name] = _raw(cell, spec, schema)
+    return values
+
+
+def _raw(cell: str, spec: Field, schema: Schema) -> Any:
+    """Unvalidated stand-in for a cell, used only to keep key checks meaningful."""
+    if spec.type != "id" or cell == "":
+        return () if spec.is_list else None
+    return tuple(cell.split(schema.list_separator)) if spec.is_list else cell
+
+
+def _parse_cell(cell: str, spec: Field, schema: Schema) -> Any:
+    if len(cell) > schema.max_field_length:
+        raise ValueError(
+            f"value in column {spec.name!r} is {len(cell)} characters long; the limit is {schema.max_field_length}"
+        )
+    if cell == "":
+        if spec.required:
+            raise ValueError(f"missing required value in column {spec.name!r}")
+        return () if spec.is_list else None
+    if spec.is_list:
+        parts = cell.split(schema.list_separator)
+        if any(p == "" for p in parts):
+            raise ValueError(
+                f"empty item in list column {spec.name!r}: {cell!r}; separate items with a single"
+                f" {schema.list_separator!r}"
+            )
+        return tuple(_parse_scalar(p, spec, schema) for p in parts)
+    return _parse_scalar(cell, spec, schema)
+
+
+def _parse_scalar(value: str, spec: Field, schema: Schema) -> Any:
+    if spec.type == "id":
+        if not schema.id_pattern.match(value):
+            raise ValueError(
+                f"{value!r} in column {spec.name!r} is not a valid id: use lower-case ASCII letters and digits,"
+                " joined by single '-', '_' or '.'"
+            )
+    elif spec.type == "date":
+        return _parse_date(value, spec.name)
+    elif spec.type == "decimal":
+        if not DECIMAL_RE.match(value):
+            raise ValueError(f"{value!r} in column {spec.name!r} is not a decimal number such as 634 or 0.9")
+    elif spec.type == "integer":
+        if not value.isascii() or not value.isdigit():
+            raise ValueError(f"{value!r} in column {spec.name!r} is not a non-negative whole number")
+        return int(value)
+    elif spec.type == "boolean":
+        if value not in BOOLEANS:
+            raise ValueError(f"{value!r} in column {spec.name!r} must be 'yes' or 'no'")
+        return BOOLEANS[value]
+    elif spec.type == "url" and not URL_RE.match(value):
+        raise ValueError(f"{value!r} in column {spec.name!r} is not an http(s) URL")
+    if spec.vocabularies:
+        allowed = schema.allowed(spec)
+        if value not in allowed:
+            raise ValueError(
+                f"unknown value {value!r} in column {spec.name!r}{_suggest(value, allowed)};"
+                f" allowed: {', '.join(allowed)}"
+            )
+    if spec.type == "text" and value != value.strip():
+        raise ValueError(f"value in column {spec.name!r} has leading or trailing whitespace")
+    return value
+
+
+def _parse_date(value: str, column: str) -> PartialDate:
+    match = DATE_RE.match(value)
+    if not match:
+        raise ValueError(f"{value!r} in column {column!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    if month is not None and not 1 <= int(month) <= 12:
+        raise ValueError(f"{value!r} in column {column!r} has no month {month}")
+    if day is not None and not 1 <= int(day) <= calendar.monthrange(int(year), int(month))[1]:
+        raise ValueError(f"{value!r} in column {column!r} is not a real date: {year}-{month} has no day {day}")
+    return PartialDate(value)
+
+
+def _suggest(value: str, candidates: tuple[str, ...] | list[str]) -> str:
+    close = difflib.get_close_matches(value, candidates, n=1, cutoff=0.5)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# --- keys across tables --------------------------------------------------------
+
+
+def _check_keys(dataset: Dataset, problems: list[Problem]) -> None:
+    """Primary keys unique, ids unique across tables, references resolvable."""
+    owners: dict[str, Row] = {}
+    ids: dict[str, set[str]] = {}
+    for table in dataset.schema.tables:
+        seen: dict[tuple, Row] = {}
+        key_column = table.column_names.index(table.primary_key[0]) + 1
+        for row in dataset.tables[table.name]:
+            key = tuple(row[k] for k in table.primary_key)
+            if key in seen:
+                shown = "/".join(str(k) for k in key)
+                problems.append(
+                    Problem(
+                        row.path,
+                        row.line,
+                        key_column,
+                        f"duplicate key {shown!r} in {table.name}; first defined at {seen[key].location}",
+                    )
+                )
+                continue
+            seen[key] = row
+            if table.has_id:
+                row_id = row["id"]
+                if row_id in owners:
+                    problems.append(
+                        Problem(
+                            row.path,
+                            row.line,
+                            key_column,
+                            f"id {row_id!r} is already used at {owners[row_id].location}; ids are unique across"
+                            " all tables",
+                        )
+                    )
+                else:
+                    owners[row_id] = row
+        if table.has_id:
+            ids[table.name] = {key[0] for key in seen}
+    for table in dataset.schema.tables:
+        for column, spec in enumerate(table.fields, start=1):
+            if not spec.reference or spec.reference in dataset.unreadable:
+                continue
+            known = ids.get(spec.reference, set())
+            target = dataset.schema.table(spec.reference).path
+            for row in dataset.tables[table.name]:
+                value = row[spec.name]
+                for item in value if spec.is_list else (value,):
+                    if item is not None and item not in known:
+                        problems.append(
+                            Problem(
+                                row.path,
+                                row.line,
+                                column,
+                                f"{item!r} in column {spec.name!r} is not an id in {target}"
+                                f"{_suggest(item, sorted(known))}",
+                            )
+                        )
+
+
+# --- row and graph rules ---------------------------------------------------------
+
+
+def _check_rules(dataset: Dataset, problems: list[Problem]) -> None:
+    """Rules that span columns or rows."""
+    schema = dataset.schema
+    one_of = {
+        "instruments": ("title_zh", "title_en"),
+        "articles": ("text_zh", "text_en"),
+    }
+    for table_name, columns in one_of.items():
+        table = schema.table(table_name)
+        column = table.column_names.index(columns[0]) + 1
+        for row in dataset.rows(table_name):
+            if row.valid and all(row[c] is None for c in columns):
+                problems.append(
+                    Problem(row.path, row.line, column, f"at least one of {' or '.join(columns)} is required")
+                )
+    _check_acyclic(dataset, "jurisdictions", "parent", problems)
+    _check_acyclic(dataset, "topics", "broader", problems)
+    _check_based_on_cycles(dataset, problems)
+
+
+def _check_acyclic(dataset: Dataset, table_name: str, column: str, problems: list[Problem]) -> None:
+    table = dataset.schema.table(table_name)
+    rows = {row["id"]: row for row in dataset.rows(table_name)}
+    col = table.column_names.index(column) + 1
+    for start, row in rows.items():
+        seen = {start}
+        current = row[column]
+        while current is not None and current in rows:
+            if current in seen:
+                problems.append(
+                    Problem(row.path, row.line, col, f"{column!r} chain from {start!r} loops back through {current!r}")
+                )
+                break
+            seen.add(current)
+            current = rows[current][column]
+
+
+def _check_based_on_cycles(dataset: Dataset, problems: list[Problem]) -> None:
+    edges: dict[str, list[Row]] = {}
+    for row in dataset.rows("relations"):
+        if row["relation"] == "based_on":
+            edges.setdefault(row["subject"], []).append(row)
+    reported: set[frozenset[str]] = set()
+    for start in sorted(edges):
+        stack: list[tuple[str, list[str]]] = [(start, [start])]
+        while stack:
+            node, trail = stack.pop()
+            for edge in edges.get(node, []):
+                target = edge["object"]
+                if target == start:
+                    cycle = frozenset(trail)
+                    if cycle not in reported:
+                        reported.add(cycle)
+                        path = " -> ".join([*trail, start])
+                        problems.append(Problem(edge.path, edge.line, 1, f"cycle in based_on relations: {path}"))
+                elif target not in trail:
+                    stack.append((target, [*trail, target]))

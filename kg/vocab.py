@@ -1,0 +1,116 @@
+"""Vocabulary terms as strict namespaces: a misspelt term raises instead of minting a wrong IRI.
+
+``KG`` mirrors the classes and properties declared in ``kg/ontology.ttl`` (a test
+checks that the two agree). Concept IRIs are built with :func:`concept`, which
+only accepts notations declared for the scheme.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+ONTOLOGY_IRI = URIRef("https://w3id.org/ai-legislation-kg/ontology")
+CONCEPT_BASE = "https://w3id.org/ai-legislation-kg/concept/"
+
+
+def ontology_path() -> str:
+    """Location of the ontology file shipped inside the package."""
+    return str(files("kg").joinpath("ontology.ttl"))
+
+
+class ELI(DefinedNamespace):
+    """The subset of the European Legislation Identifier ontology this project uses."""
+
+    _NS = Namespace("http://data.europa.eu/eli/ontology#")
+    _fail = True
+
+    LegalResource: URIRef
+    LegalResourceSubdivision: URIRef
+    date_document: URIRef
+    date_publication: URIRef
+    first_date_entry_in_force: URIRef
+    date_applicability: URIRef
+    date_no_longer_in_force: URIRef
+    in_force: URIRef
+    based_on: URIRef
+    cites: URIRef
+    amends: URIRef
+    repeals: URIRef
+    implements: URIRef
+    has_part: URIRef
+    is_part_of: URIRef
+    passed_by: URIRef
+    type_document: URIRef
+    id_local: URIRef
+    number: URIRef
+    is_about: URIRef
+    jurisdiction: URIRef
+
+    _extras = ("InForce-inForce", "InForce-notInForce", "InForce-partiallyInForce")
+
+
+class KG(DefinedNamespace):
+    """Classes and properties of the project ontology (kg/ontology.ttl)."""
+
+    _NS = Namespace("https://w3id.org/ai-legislation-kg/ontology#")
+    _fail = True
+
+    # classes
+    Instrument: URIRef
+    Jurisdiction: URIRef
+    Body: URIRef
+    LifecycleEvent: URIRef
+    Article: URIRef
+    ClassificationClaim: URIRef
+    Finding: URIRef
+    RiskTier: URIRef
+    Source: URIRef
+    RelationStatement: URIRef
+    # properties
+    jurisdictionKind: URIRef
+    parentJurisdiction: URIRef
+    bindingForce: URIRef
+    englishTitleIsTranslation: URIRef
+    unnamed: URIRef
+    hasEvent: URIRef
+    eventOf: URIRef
+    eventType: URIRef
+    votesFor: URIRef
+    votesAgainst: URIRef
+    votesAbstain: URIRef
+    verbatim: URIRef
+    complements: URIRef
+    precursorOf: URIRef
+    locator: URIRef
+    quote: URIRef
+    aboutJurisdiction: URIRef
+    aboutConcept: URIRef
+    aboutInstrument: URIRef
+    claimRole: URIRef
+    findingKind: URIRef
+    value: URIRef
+    unit: URIRef
+    framework: URIRef
+    tierRank: URIRef
+    setBy: URIRef
+    examples: URIRef
+    obligations: URIRef
+    liabilityPrinciple: URIRef
+    sourceKind: URIRef
+    seedFile: URIRef
+    party: URIRef
+
+
+def scheme_iri(scheme: str) -> URIRef:
+    """IRI of a SKOS concept scheme, e.g. ``instrument-type``."""
+    return URIRef(CONCEPT_BASE + scheme)
+
+
+def concept(scheme: str, notation: str, vocabularies: dict[str, tuple[str, ...]]) -> URIRef:
+    """IRI of the concept ``notation`` in ``scheme``; raises if it is not declared there."""
+    if notation not in vocabularies.get(scheme, ()):
+        raise KeyError(f"{notation!r} is not a notation of concept scheme {scheme!r}")
+    return URIRef(f"{CONCEPT_BASE}{scheme}/{notation}")

@@ -1,0 +1,42 @@
+"""Shared fixtures: the real data folder, its graph, and a tiny dataset to corrupt."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+TINY = Path(__file__).resolve().parent / "fixtures" / "tiny"
+
+
+@pytest.fixture(scope="session")
+def real_dataset():
+    from kg.tables import load_dataset
+
+    return load_dataset(DATA)
+
+
+@pytest.fixture(scope="session")
+def real_graph(real_dataset):
+    from kg.build import build_graph
+
+    return build_graph(real_dataset)
+
+
+@pytest.fixture
+def tiny_dir(tmp_path: Path) -> Path:
+    """A writable copy of the tiny fixture with the real schema beside it."""
+    target = tmp_path / "data"
+    shutil.copytree(TINY, target, ignore=shutil.ignore_patterns("expected.ttl"))
+    shutil.copy(DATA / "datapackage.json", target / "datapackage.json")
+    return target
+
+
+def edit_csv(path: Path, old: str, new: str) -> None:
+    """Replace one exact occurrence of ``old`` in a CSV file."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")

@@ -1,0 +1,93 @@
+"""From validated tables to RDF: the mapping, determinism and round trips."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import XSD, Graph, Literal, URIRef
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+from kg.build import build_graph, date_literal, language_of
+from kg.output import RdfFormat, serialize
+from kg.tables import PartialDate, load_dataset
+from kg.vocab import ELI, ontology_path
+
+from .conftest import TINY, edit_csv
+
+ID = "https://w3id.org/ai-legislation-kg/id/"
+
+
+def data_triples(graph: Graph) -> Graph:
+    """The graph without the ontology it embeds."""
+    return graph - Graph().parse(ontology_path(), format="turtle")
+
+
+def test_tiny_dataset_builds_the_expected_graph(tiny_dir):
+    built = data_triples(build_graph(load_dataset(tiny_dir)))
+    expected = Graph().parse(TINY / "expected.ttl", format="turtle")
+    _, only_built, only_expected = graph_diff(to_isomorphic(built), to_isomorphic(expected))
+    assert sorted(only_built) == []
+    assert sorted(only_expected) == []
+    assert len(built) == len(expected) == 148
+
+
+def test_dates_keep_their_precision():
+    assert date_literal(PartialDate("2024")) == Literal("2024", datatype=XSD.gYear)
+    assert date_literal(PartialDate("2024-06")) == Literal("2024-06", datatype=XSD.gYearMonth)
+    assert date_literal(PartialDate("2024-06-28")) == Literal("2024-06-28", datatype=XSD.date)
+
+
+def test_eli_dates_only_for_full_dates(tiny_dir):
+    edit_csv(tiny_dir / "events.csv", "2024-06-28,published", "2024-06,published")
+    graph = build_graph(load_dataset(tiny_dir))
+    law = URIRef(ID + "instrument/xa-ai-law")
+    assert list(graph.objects(law, ELI.date_publication)) == []
+
+
+def test_language_detection():
+    assert language_of("人工智能法") == "zh"
+    assert language_of("AI Act (人工智能法案)") == "zh"
+    assert language_of("AI Act") == "en"
+
+
+def test_base_iri_is_configurable(tiny_dir):
+    graph = build_graph(load_dataset(tiny_dir), base_iri="http://example.org/kg")
+    assert (URIRef("http://example.org/kg/instrument/xa-ai-law"), None, None) in graph
+    assert not any(str(s).startswith(ID) for s in graph.subjects())
+
+
+def test_no_blank_nodes(real_graph):
+    assert [t for t in real_graph if any(type(x).__name__ == "BNode" for x in t)] == []
+
+
+@pytest.mark.parametrize("fmt", list(RdfFormat))
+def test_exports_reparse_isomorphic(real_graph, fmt):
+    data = serialize(real_graph, fmt)
+    parsed = Graph().parse(data=data.decode("utf-8"), format=fmt.plugin)
+    assert len(parsed) == len(real_graph)
+    assert isomorphic(parsed, real_graph)
+
+
+def _build_in_fresh_process(tmp_path: Path, seed: str) -> bytes:
+    out = tmp_path / f"out-{seed}"
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    code = "import sys; from kg.pipeline import build; build(sys.argv[1], sys.argv[2])"
+    repo = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-c", code, str(repo / "data"), str(out)], check=True, env=env)
+    return (out / "graph.ttl").read_bytes()
+
+
+def test_turtle_is_byte_identical_across_processes(tmp_path):
+    first = _build_in_fresh_process(tmp_path, "1")
+    second = _build_in_fresh_process(tmp_path, "2")
+    assert hashlib.sha256(first).hexdigest() == hashlib.sha256(second).hexdigest()
+
+
+@pytest.mark.parametrize("fmt", [RdfFormat.ntriples, RdfFormat.jsonld])
+def test_other_exports_are_deterministic(real_dataset, fmt):
+    assert serialize(build_graph(real_dataset), fmt) == serialize(build_graph(real_dataset), fmt)

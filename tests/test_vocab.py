@@ -1,0 +1,83 @@
+"""The ontology, the Python namespaces and the declared vocabularies agree."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+
+from kg.vocab import CONCEPT_BASE, ELI, KG, concept, ontology_path, scheme_iri
+
+from .conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return Graph().parse(ontology_path(), format="turtle")
+
+
+def declared_kg_terms(ontology: Graph) -> set[str]:
+    terms = set()
+    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty):
+        for s in ontology.subjects(RDF.type, kind):
+            if str(s).startswith(str(KG._NS)):
+                terms.add(str(s)[len(str(KG._NS)) :])
+    return terms
+
+
+def test_python_namespace_mirrors_ontology(ontology):
+    python_terms = set(KG.__annotations__)
+    assert python_terms == declared_kg_terms(ontology)
+    assert len(python_terms) == 42
+
+
+def test_every_term_has_bilingual_label_and_definition(ontology):
+    for term in sorted(declared_kg_terms(ontology)):
+        iri = KG[term]
+        for prop in (RDFS.label, SKOS.definition):
+            langs = sorted(o.language for o in ontology.objects(iri, prop) if isinstance(o, Literal))
+            assert langs == ["en", "zh"], (term, prop)
+
+
+def test_concept_schemes_equal_declared_vocabularies(ontology):
+    vocabularies = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))["vocabularies"]
+    for scheme, notations in vocabularies.items():
+        members = {str(ontology.value(c, SKOS.notation)) for c in ontology.subjects(SKOS.inScheme, scheme_iri(scheme))}
+        assert members == set(notations), scheme
+        for notation in notations:
+            iri = concept(scheme, notation, {scheme: tuple(notations)})
+            labels = sorted(o.language for o in ontology.objects(iri, SKOS.prefLabel))
+            assert labels == ["en", "zh"], iri
+
+
+def test_model_and_orientation_labels_are_the_reports_terms(ontology):
+    def zh(scheme: str, notation: str) -> str:
+        iri = URIRef(f"{CONCEPT_BASE}{scheme}/{notation}")
+        return next(str(o) for o in ontology.objects(iri, SKOS.prefLabel) if o.language == "zh")
+
+    assert [zh("legislative-model", n) for n in ("unified", "scenario_based", "integrated", "soft_law_first")] == [
+        "统一立法模式",
+        "场景立法模式",
+        "融合立法模式",
+        "软法先行模式",
+    ]
+    assert zh("orientation", "balancing_development_security") == "统筹发展和安全"
+
+
+def test_statuses_map_to_eli_in_force_concepts(ontology):
+    in_force = URIRef(CONCEPT_BASE + "status/in_force")
+    assert (in_force, SKOS.closeMatch, ELI["InForce-inForce"]) in ontology
+    assert (URIRef(CONCEPT_BASE + "status/partially_in_force"), SKOS.closeMatch, ELI["InForce-partiallyInForce"]) in (
+        ontology
+    )
+
+
+def test_misspelt_terms_raise():
+    with pytest.raises(AttributeError):
+        _ = KG.Instrumnet
+    with pytest.raises(AttributeError):
+        _ = ELI.based_onn
+    with pytest.raises(KeyError, match="'lawz' is not a notation of concept scheme 'instrument-type'"):
+        concept("instrument-type", "lawz", {"instrument-type": ("law",)})
