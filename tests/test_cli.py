@@ -1,0 +1,122 @@
+"""The kg command line through click's CliRunner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from kg.cli import main
+
+from .conftest import DATA, edit_csv
+
+COMMANDS = ["build", "validate", "export", "stats"]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.mark.parametrize("command", [[], *[[c] for c in COMMANDS]])
+def test_every_command_has_help(runner, command):
+    result = runner.invoke(main, [*command, "--help"])
+    assert result.exit_code == 0
+    assert result.output.startswith("Usage: main")
+
+
+def test_version(runner):
+    result = runner.invoke(main, ["--version"])
+    assert result.output == "kg, version 0.1.0\n"
+
+
+def test_build_writes_turtle_and_prints_the_summary(runner, tmp_path, real_graph):
+    result = runner.invoke(main, ["build", "--data", str(DATA), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    turtle = tmp_path / "out" / "graph.ttl"
+    assert result.output.splitlines()[0] == (f"Wrote {turtle}: {len(real_graph)} triples from 441 rows in {DATA}.")
+    assert "kg:Instrument              83" in result.output
+    assert isomorphic(Graph().parse(turtle), real_graph)
+
+
+def test_validate_real_data(runner):
+    result = runner.invoke(main, ["validate", "--data", str(DATA)])
+    assert result.exit_code == 0
+    assert result.output == "OK: 441 rows in 12 tables are valid.\n"
+
+
+def corrupted_copy(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    edit_csv(data / "events.csv", "eu-ai-act,2023-06,voted", "eu-ai-act,2023-13,voted")
+    edit_csv(data / "instruments.csv", "cn-pipl,cn,law,", "cn-pipl,cn,lawz,")
+    return data
+
+
+def test_corrupted_data_gives_located_errors_exit_2_and_writes_nothing(runner, tmp_path):
+    data = corrupted_copy(tmp_path)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", "--data", str(data), "--out", str(out)])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"{data}/events.csv:")
+    assert ":3: '2023-13' in column 'date' has no month 13" in lines[0]
+    assert lines[1].startswith(f"{data}/instruments.csv:")
+    assert ":3: unknown value 'lawz' in column 'type' (did you mean 'law'?); allowed: law," in lines[1]
+    assert lines[2] == "2 problems found; nothing was written."
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_failed_build_keeps_the_previous_output(runner, tmp_path):
+    out = tmp_path / "out"
+    assert runner.invoke(main, ["build", "--data", str(DATA), "--out", str(out), "-q"]).exit_code == 0
+    before = (out / "graph.ttl").read_bytes()
+    result = runner.invoke(main, ["build", "--data", str(corrupted_copy(tmp_path)), "--out", str(out)])
+    assert result.exit_code == 2
+    assert (out / "graph.ttl").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["graph.ttl"]
+
+
+def test_missing_data_folder_is_a_usage_error(runner, tmp_path):
+    result = runner.invoke(main, ["validate", "--data", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert f"Error: no data folder at {tmp_path / 'nowhere'}; pass --data DIR" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("fmt", "plugin"), [("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld"), ("rdfxml", "xml")]
+)
+def test_export_to_file(runner, tmp_path, real_graph, fmt, plugin):
+    target = tmp_path / f"graph.{fmt}"
+    result = runner.invoke(main, ["export", "--data", str(DATA), "--format", fmt, "--output", str(target)])
+    assert result.exit_code == 0
+    assert result.stderr == f"Wrote {target} ({len(real_graph)} triples, {fmt}).\n"
+    assert isomorphic(Graph().parse(target, format=plugin), real_graph)
+
+
+def test_export_to_stdout(runner, real_graph):
+    result = runner.invoke(main, ["export", "--data", str(DATA), "--format", "ntriples"])
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == len(real_graph)
+
+
+def test_export_rejects_unknown_format(runner):
+    result = runner.invoke(main, ["export", "--format", "csv"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--format': 'csv' is not one of 'turtle', 'ntriples', 'jsonld', 'rdfxml'." in (
+        result.stderr
+    )
+
+
+def test_stats(runner):
+    result = runner.invoke(main, ["stats", "--data", str(DATA)])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "Instances per class"
+    cn = next(line for line in lines if line.startswith("cn "))
+    assert cn.split() == ["cn", "China", "中国", "31", "23", "8", "28", "22"]

@@ -1,0 +1,228 @@
+"""Exact facts and counts on the real curated data."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rdflib import XSD, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
+from kg.vocab import ELI, KG
+
+ID = "https://w3id.org/ai-legislation-kg/id/"
+
+
+def rows_by_id(dataset, table):
+    return {row["id"]: row for row in dataset.rows(table)}
+
+
+def test_row_counts_per_table(real_dataset):
+    assert {name: len(rows) for name, rows in real_dataset.tables.items()} == {
+        "sources": 5,
+        "jurisdictions": 16,
+        "bodies": 29,
+        "topics": 51,
+        "instruments": 83,
+        "events": 58,
+        "articles": 89,
+        "relations": 17,
+        "classifications": 16,
+        "risk_tiers": 14,
+        "findings": 60,
+        "parties": 3,
+    }
+
+
+def test_instruments_per_jurisdiction(real_dataset):
+    counts = Counter(row["jurisdiction"] for row in real_dataset.rows("instruments"))
+    assert counts == {
+        "cn": 31,
+        "us": 16,
+        "sg": 13,
+        "eu": 9,
+        "us-ca": 4,
+        "coe": 1,
+        "un": 1,
+        "us-co": 1,
+        "us-fl": 1,
+        "us-il": 1,
+        "us-mi": 1,
+        "us-ms": 1,
+        "us-ny": 1,
+        "us-nyc": 1,
+        "us-ut": 1,
+    }
+
+
+def test_instruments_per_type_and_binding_force(real_dataset):
+    rows = real_dataset.rows("instruments")
+    assert Counter(row["type"] for row in rows) == {
+        "law": 24,
+        "departmental_rule": 10,
+        "bill": 9,
+        "guideline": 8,
+        "framework": 6,
+        "administrative_regulation": 4,
+        "strategy": 4,
+        "policy_document": 4,
+        "executive_order": 3,
+        "resolution": 3,
+        "principles": 2,
+        "toolkit": 2,
+        "convention": 1,
+        "judicial_opinion": 1,
+        "local_law": 1,
+        "national_security_memorandum": 1,
+    }
+    assert Counter(row["binding_force"] for row in rows) == {"hard_law": 52, "soft_law": 31}
+
+
+def test_eu_ai_act_timeline_and_votes(real_dataset):
+    events = [
+        (str(e["date"]), e["type"], e["body"], e["votes_for"], e["votes_against"], e["votes_abstain"])
+        for e in real_dataset.rows("events")
+        if e["instrument"] == "eu-ai-act"
+    ]
+    assert sorted(events) == [
+        ("2021-04", "proposed", "eu-commission", None, None, None),
+        ("2022-12", "agreed", None, None, None, None),
+        ("2023-06", "voted", "eu-parliament", 499, 28, 93),
+        ("2023-12", "agreed", None, None, None, None),
+        ("2024-02-02", "agreed", "eu-member-state-representatives", None, None, None),
+        ("2024-03-13", "voted", "eu-parliament", 523, 46, 49),
+    ]
+
+
+def test_dates_keep_the_seed_precision_in_the_graph(real_graph):
+    def date_of(event_id):
+        return real_graph.value(URIRef(ID + "event/" + event_id), DCTERMS.date)
+
+    assert date_of("eu-ai-act.2021-04.proposed") == Literal("2021-04", datatype=XSD.gYearMonth)
+    assert date_of("cn-electronic-archives-measures.2024.published") == Literal("2024", datatype=XSD.gYear)
+    assert date_of("cn-pipl.2021-08-20.published") == Literal("2021-08-20", datatype=XSD.date)
+
+
+TABLE_2 = {
+    # instrument id: (level, 公布时间, article number)
+    "cn-emergency-response-law": ("law", "2024-06-28", "第五十六条"),
+    "cn-pipl": ("law", "2021-08-20", "第六十二条"),
+    "cn-basic-healthcare-law": ("law", "2019-12-28", "第四十九条"),
+    "cn-sme-promotion-law": ("law", "2017-09-01", "第三十三条"),
+    "cn-network-data-security-regulations": ("administrative_regulation", "2024-09-24", "第十九条"),
+    "cn-cruise-ship-supply-provisions": ("administrative_regulation", "2024-04-22", "第五条"),
+    "cn-minors-online-protection-regulations": ("administrative_regulation", "2023-10-16", "第二十六条"),
+    "cn-uav-flight-regulations": ("administrative_regulation", "2023-05-31", "第五条"),
+    "cn-customs-risk-management-measures": ("departmental_rule", "2024-07-30", "第四条"),
+    "cn-online-violence-provisions": ("departmental_rule", "2024-06-12", "第十二条"),
+    "cn-electronic-archives-measures": ("departmental_rule", "2024", "第三十五条"),
+    "cn-emergency-discretion-provisions": ("departmental_rule", "2023-11-01", "第三十四条"),
+    "cn-agri-enforcement-measures": ("departmental_rule", "2022-11-22", "第三十一条"),
+    "cn-env-info-disclosure-measures": ("departmental_rule", "2021-12-11", "第二十四条"),
+    "cn-medical-device-clinical-use-measures": ("departmental_rule", "2021-01-12", "第七条"),
+}
+
+
+def test_every_table_2_row(real_dataset):
+    instruments = rows_by_id(real_dataset, "instruments")
+    published = {e["instrument"]: str(e["date"]) for e in real_dataset.rows("events") if e["type"] == "published"}
+    numbers = {a["instrument"]: a["number"] for a in real_dataset.rows("articles") if a["locator"].startswith("表2")}
+    found = {
+        key: (instruments[key]["type"], published[key], numbers[key])
+        for key, row in instruments.items()
+        if row["locator"].startswith("表2")
+    }
+    assert found == TABLE_2
+
+
+def test_table_2_article_texts_are_verbatim(real_dataset):
+    articles = {a["instrument"]: a for a in real_dataset.rows("articles") if a["locator"].startswith("表2")}
+    assert articles["cn-network-data-security-regulations"]["text_zh"] == (
+        "提供生成式人工智能服务的网络数据处理者应当加强对训练数据和训练数据处理活动的安全管理，"
+        "采取有效措施防范和处置网络数据安全风险。"
+    )
+    assert articles["cn-pipl"]["text_zh"] == (
+        "国家网信部门统筹协调有关部门依据本法推进下列个人信息保护工作： (三) 针对小型个人信息处理者、"
+        "处理敏感个人信息以及人脸识别、人工智能等新技术、新应用，制定专门的个人信息保护规则、标准；"
+    )
+    assert articles["cn-medical-device-clinical-use-measures"]["text_zh"] == (
+        "卫生健康主管部门应当逐步完善人工智能医疗器械临床使用规范，鼓励医疗机构加强人工智能医疗器械临床使用培训。"
+    )
+    assert all(a["verbatim"] for a in articles.values())
+
+
+def test_seed_errors_are_corrected_with_the_seed_form_kept(real_dataset):
+    instruments = rows_by_id(real_dataset, "instruments")
+    eo = instruments["us-eo-14110"]
+    assert eo["title_zh"] == "安全、可靠和值得信赖地开发和使用人工智能"
+    assert set(eo["alt_titles"]) >= {
+        "安全、可靠和值得信赖地开发和人工智能",
+        "安全、可靠和值得信赖地开发和使用权使用人工智能",
+    }
+    data_rules = instruments["cn-network-data-security-regulations"]
+    assert data_rules["title_zh"] == "网络数据安全管理条例"
+    assert "网络数据安全条例" in data_rules["alt_titles"]
+    resolution = instruments["eu-ep-civil-liability-resolution"]
+    assert resolution["title_zh"] == "关于人工智能民事责任制度的决议"
+    assert "关于人工智能民生责任制度的决议" in resolution["alt_titles"]
+
+
+def test_generative_ai_measures_upper_law_basis(real_graph):
+    measures = URIRef(ID + "instrument/cn-genai-measures")
+    basis = {str(o).rsplit("/", 1)[1] for o in real_graph.objects(measures, ELI.based_on)}
+    assert basis == {"cn-csl", "cn-dsl", "cn-pipl", "cn-stpl"}
+
+
+def test_classification_claims(real_dataset):
+    claims = {(c["jurisdiction"], c["concept"], c["role"]) for c in real_dataset.rows("classifications")}
+    assert claims == {
+        ("eu", "safety_regulation", "primary"),
+        ("eu", "unified", "primary"),
+        ("eu", "integrated", "secondary"),
+        ("eu", "scenario_based", "secondary"),
+        ("us", "technology_development", "primary"),
+        ("us", "integrated", "primary"),
+        ("us", "scenario_based", "primary"),
+        ("sg", "technology_development", "primary"),
+        ("sg", "soft_law_first", "primary"),
+        ("cn", "balancing_development_security", "primary"),
+        ("cn", "integrated", "primary"),
+        ("cn", "scenario_based", "primary"),
+        ("cn", "unified", "secondary"),
+    }
+    for claim in real_dataset.rows("classifications"):
+        assert claim["quote"], claim["id"]
+
+
+def test_risk_tiers_and_liability(real_dataset):
+    tiers = {
+        (t["framework"], t["rank"]): (t["label_zh"], t["liability_principle"]) for t in real_dataset.rows("risk_tiers")
+    }
+    assert [tiers[("eu_ai_act", r)][0] for r in (1, 2, 3, 4)] == ["不可接受风险", "高风险", "有限风险", "最小风险"]
+    assert [tiers[("scholars_liability", r)] for r in (1, 2, 3)] == [
+        ("高风险", "no_fault"),
+        ("有限风险", "presumed_fault"),
+        ("低风险", "fault"),
+    ]
+    assert [tiers[("eu_ep_civil_liability", r)][1] for r in (1, 2)] == ["no_fault", "fault"]
+
+
+def test_quantitative_facts(real_dataset):
+    findings = rows_by_id(real_dataset, "findings")
+    assert findings["finding.fact.soft-law-programmes"]["value"] == "634"
+    assert findings["finding.fact.soft-law-programmes-2017-2019"]["value"] == "0.9"
+    goals = sorted((str(f["date"]), f["instrument"]) for f in real_dataset.rows("findings") if f["kind"] == "goal")
+    assert goals == [("2020", "cn-ng-ai-plan"), ("2025", "cn-ng-ai-plan"), ("2030", "cn-ng-ai-plan")]
+
+
+def test_convention_signatories(real_graph):
+    convention = URIRef(ID + "instrument/coe-ai-convention")
+    parties = {str(o).rsplit("/", 1)[1] for o in real_graph.objects(convention, KG.party)}
+    assert parties == {"us", "gb", "eu"}
+
+
+def test_every_node_with_a_source_row_has_provenance(real_graph, real_dataset):
+    for table, segment in (("instruments", "instrument"), ("events", "event"), ("articles", "article")):
+        for row in real_dataset.rows(table):
+            node = URIRef(f"{ID}{segment}/{row['id']}")
+            assert real_graph.value(node, PROV.wasDerivedFrom) == URIRef(f"{ID}source/{row['source']}")
+            assert real_graph.value(node, KG.locator) is not None
