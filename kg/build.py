@@ -126,7 +126,7 @@ class GraphBuilder:
         elif isinstance(value, bool):
             value = Literal(value)
         elif isinstance(value, int):
-            value = Literal(value, datatype=XSD.nonNegativeInteger)
+            value = Literal(value, datatype=XSD.integer)  # plain xsd:integer: engines agree on it
         elif isinstance(value, str):
             value = Literal(value)
         self.graph.add((subject, predicate, value))  # type: ignore[arg-type]
@@ -320,7 +320,7 @@ class GraphBuilder:
         self.add(s, KG.framework, row["framework"])
         if row["instrument"]:
             self.add(s, KG.setBy, self.iri("instruments", row["instrument"]))
-        self.graph.add((s, KG.tierRank, Literal(row["rank"], datatype=XSD.positiveInteger)))
+        self.add(s, KG.tierRank, row["rank"])
         self.add_text(s, SKOS.prefLabel, row["label_zh"], "zh")
         self.add_text(s, SKOS.prefLabel, row["label_en"], "en")
         self.add_text(s, KG.examples, row["examples_zh"], "zh")

@@ -162,6 +162,137 @@ def stats(data_dir: Path) -> None:
     _echo_summary(load_graph(data_dir))
 
 
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r} is not name=value", param_hint="'-p'")
+        params[name.strip()] = value
+    return params
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Preset parameter (repeatable).")
+@click.option("--list", "list_presets", is_flag=True, help="List the presets and their parameters.")
+@click.option("--file", "query_file", type=click.Path(dir_okay=False, path_type=Path), help="Run the query in a file.")
+@click.option("--sparql", "query_text", help="Run this query text.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="Output format for SELECT results (json is the SPARQL 1.1 results format). CONSTRUCT gives Turtle.",
+)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Label language.")
+@click.option("--endpoint", help="SPARQL 1.1 query endpoint to run on instead of the local data.")
+@click.option("--graph", "graph_iri", help="With --endpoint: query this named graph as the default graph.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for --endpoint.")
+@click.option(
+    "--queries",
+    "queries_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of presets (default: the project's queries/).",
+)
+@data_option
+@reports_errors
+def query(
+    name: str | None,
+    params: tuple[str, ...],
+    list_presets: bool,
+    query_file: Path | None,
+    query_text: str | None,
+    fmt: str,
+    lang: str,
+    endpoint: str | None,
+    graph_iri: str | None,
+    timeout: float,
+    queries_dir: Path | None,
+    data_dir: Path,
+) -> None:
+    """Run a SPARQL preset (NAME), a query file or a query text, locally or on an endpoint.
+
+    \b
+    Examples:
+      kg query --list
+      kg query timeline -p instrument="EO 14110"
+      kg query status-on-date -p jurisdiction=eu -p date=2025-03-01 --format csv
+      kg query search -p text=深度合成 --lang zh
+    """
+    from kg import presets as preset_lib
+
+    folder = queries_dir or preset_lib.DEFAULT_QUERIES
+    if list_presets:
+        catalogue = preset_lib.load_presets(folder)
+        rows = [
+            (p.name, p.title, ", ".join(f"{q.name}:{q.type}{'' if q.required else '?'}" for q in p.parameters))
+            for p in catalogue.values()
+        ]
+        from kg.output import format_table
+
+        click.echo(format_table(["preset", "title", "parameters"], rows))
+        return
+    chosen = [x for x in (name, query_file, query_text) if x]
+    if len(chosen) != 1:
+        raise click.UsageError("give exactly one of NAME, --file or --sparql (or --list)")
+    backend = _backend(endpoint, graph_iri, timeout, data_dir)
+    values = _parse_params(params)
+    if name:
+        catalogue = preset_lib.load_presets(folder)
+        if name not in catalogue:
+            raise preset_lib.PresetError(f"unknown preset {name!r}; available: {', '.join(catalogue)}")
+        preset = catalogue[name]
+        if any(p.name == "lang" for p in preset.parameters):
+            values.setdefault("lang", lang)
+    else:
+        if values:
+            raise click.UsageError("-p parameters apply to presets only")
+        text = query_file.read_text(encoding="utf-8") if query_file else query_text
+        preset = preset_lib.parse_preset("ad-hoc", "# title: ad-hoc query\n" + str(text))
+    bound = preset_lib.bind(preset, values, backend)
+    if preset.is_construct:
+        from kg.output import RdfFormat, serialize
+
+        sys.stdout.buffer.write(serialize(backend.construct(bound), RdfFormat.turtle))
+        return
+    from kg.formats import ResultFormat, render
+
+    click.echo(render(backend.select(bound), ResultFormat(fmt), base=DEFAULT_BASE_IRI), nl=False)
+
+
+def _backend(endpoint: str | None, graph_iri: str | None, timeout: float, data_dir: Path) -> Any:
+    from kg.sparql import LocalBackend, RemoteBackend
+
+    if endpoint:
+        return RemoteBackend(endpoint, timeout=timeout, default_graph=graph_iri)
+    from kg.pipeline import load_graph
+
+    check_data_dir(data_dir)
+    return LocalBackend(load_graph(data_dir))
+
+
+@main.command()
+@click.option(
+    "--endpoint", required=True, help="SPARQL 1.1 Graph Store Protocol endpoint (e.g. http://host:7878/store)."
+)
+@click.option("--graph", "graph_iri", help="Named graph to replace (default: the default graph).")
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for the server.")
+@data_option
+@reports_errors
+def push(endpoint: str, graph_iri: str | None, timeout: float, data_dir: Path) -> None:
+    """Upload the graph to a SPARQL server, replacing the target graph (Graph Store Protocol PUT)."""
+    from kg.pipeline import load_graph
+    from kg.sparql import push_graph
+
+    check_data_dir(data_dir)
+    graph = load_graph(data_dir)
+    push_graph(graph, endpoint, graph_iri=graph_iri, timeout=timeout)
+    click.echo(f"Pushed {len(graph)} triples to {endpoint} ({'graph ' + graph_iri if graph_iri else 'default graph'}).")
+
+
 def _echo_summary(graph: Any) -> None:
     from kg.output import format_table
     from kg.stats import class_counts, jurisdiction_counts

@@ -1,0 +1,306 @@
+"""SPARQL presets: canned queries in ``queries/*.rq`` with a declared header.
+
+Each file opens with comment lines::
+
+    # title: Timeline of one instrument
+    # description: Every dated event of an instrument, in date order ...
+    # param: name=instrument; type=instrument; required; example=EO 14110; description=...
+
+Parameters are bound as RDF terms in a ``VALUES`` block added to the outer
+``WHERE`` (terms are serialised by rdflib, never pasted as raw text), so the same
+query text runs on rdflib, pyoxigraph and any SPARQL 1.1 server.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.errors import KgError
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+    from kg.sparql import Backend, Results
+
+DEFAULT_QUERIES = Path(__file__).resolve().parent.parent / "queries"
+PARAM_TYPES = ("instrument", "jurisdiction", "topic", "date", "text", "lang")
+LANGS = ("en", "zh")
+HEADER_RE = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class PresetError(KgError):
+    """A preset or its parameters are wrong (unknown name, bad value, ambiguity)."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One declared parameter of a preset."""
+
+    name: str
+    type: str
+    required: bool = False
+    default: str | None = None
+    example: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A canned query with its documentation."""
+
+    name: str
+    title: str
+    description: str
+    query: str
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+
+    @property
+    def is_construct(self) -> bool:
+        return re.search(r"^\s*CONSTRUCT\b", _strip_comments(self.query), re.MULTILINE | re.IGNORECASE) is not None
+
+    def parameter(self, name: str) -> Parameter:
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+
+def _strip_comments(query: str) -> str:
+    return "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("#"))
+
+
+def load_presets(directory: Path | str = DEFAULT_QUERIES) -> dict[str, Preset]:
+    """All presets of a folder, by name (the file stem), sorted by name."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise PresetError(f"no preset folder at {directory}")
+    presets = {}
+    for path in sorted(directory.glob("*.rq")):
+        presets[path.stem] = parse_preset(path.stem, path.read_text(encoding="utf-8"), str(path))
+    return presets
+
+
+def parse_preset(name: str, text: str, where: str = "<preset>") -> Preset:
+    """Read a preset's header and body."""
+    title = description = ""
+    parameters: list[Parameter] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#"):
+            break
+        match = HEADER_RE.match(line)
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "title":
+            title = value.strip()
+        elif key == "description":
+            description = (description + " " + value.strip()).strip()
+        else:
+            parameters.append(_parse_parameter(value, f"{where}:{number}"))
+    if not title:
+        raise PresetError(f"{where}: the header has no '# title:' line")
+    uses_lang = re.search(r"\?lang\b", text) is not None
+    if uses_lang and not any(p.name == "lang" for p in parameters):
+        parameters.append(Parameter("lang", "lang", default="en", example="zh", description="Label language."))
+    return Preset(name, title, description, text, tuple(parameters))
+
+
+def _parse_parameter(spec: str, where: str) -> Parameter:
+    fields: dict[str, Any] = {}
+    for part in (p.strip() for p in spec.split(";")):
+        if not part:
+            continue
+        key, _, value = part.partition("=")
+        fields[key.strip()] = value.strip() if _ else True
+    try:
+        param = Parameter(
+            name=fields.pop("name"),
+            type=fields.pop("type"),
+            required=bool(fields.pop("required", False)),
+            default=fields.pop("default", None) or None,
+            example=fields.pop("example", None) or None,
+            description=fields.pop("description", ""),
+        )
+    except KeyError as exc:
+        raise PresetError(f"{where}: parameter needs {exc.args[0]}=") from None
+    if fields:
+        raise PresetError(f"{where}: unknown parameter attribute(s): {', '.join(sorted(fields))}")
+    if param.type not in PARAM_TYPES:
+        raise PresetError(f"{where}: unknown parameter type {param.type!r}; allowed: {', '.join(PARAM_TYPES)}")
+    return param
+
+
+# --- binding ------------------------------------------------------------------
+
+
+def bind(preset: Preset, values: Mapping[str, Any], backend: Backend) -> str:
+    """The preset's query text with its parameters bound as RDF terms."""
+    unknown = sorted(set(values) - {p.name for p in preset.parameters})
+    if unknown:
+        known = ", ".join(p.name for p in preset.parameters) or "none"
+        raise PresetError(f"unknown parameter {unknown[0]!r} for preset {preset.name!r}; its parameters: {known}")
+    terms: dict[str, Node] = {}
+    for param in preset.parameters:
+        raw = values.get(param.name, param.default)
+        if raw is None or raw == "":
+            if param.required:
+                example = f" (e.g. -p {param.name}={param.example!r})" if param.example else ""
+                raise PresetError(f"preset {preset.name!r} needs parameter {param.name!r}{example}")
+            continue
+        terms[param.name] = to_term(param, str(raw), backend)
+    return inject_values(preset.query, terms)
+
+
+def inject_values(query: str, terms: Mapping[str, Node]) -> str:
+    """Add ``VALUES (?a ?b) { (t1 t2) }`` at the start of the outer WHERE group."""
+    if not terms:
+        return query
+    names = " ".join(f"?{name}" for name in terms)
+    values = " ".join(term.n3() for term in terms.values())
+    block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
+    match = re.search(r"\bWHERE\s*\{", query, re.IGNORECASE)
+    if not match:
+        raise PresetError("the query has no WHERE clause to bind parameters in")
+    return query[: match.end()] + block + query[match.end() :]
+
+
+def to_term(param: Parameter, raw: str, backend: Backend) -> Node:
+    """Turn a parameter value typed by an analyst into an RDF term."""
+    from rdflib import XSD, Literal
+
+    if param.type == "date":
+        if not DATE_RE.match(raw):
+            raise PresetError(f"parameter {param.name!r}: {raw!r} is not a date; use YYYY-MM-DD")
+        import datetime
+
+        try:
+            datetime.date.fromisoformat(raw)
+        except ValueError:
+            raise PresetError(f"parameter {param.name!r}: {raw!r} is not a real date") from None
+        return Literal(raw, datatype=XSD.date)
+    if param.type == "lang":
+        if raw not in LANGS:
+            raise PresetError(f"parameter {param.name!r}: {raw!r} is not a label language; use en or zh")
+        return Literal(raw)
+    if param.type == "text":
+        return Literal(raw)
+    return resolve(param.type, raw, backend)
+
+
+# --- resolving names to resources -----------------------------------------------
+
+LOOKUP_QUERIES = {
+    "instrument": """
+        PREFIX kg: <https://w3id.org/ai-legislation-kg/ontology#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        PREFIX eli: <http://data.europa.eu/eli/ontology#>
+        SELECT ?node ?key ?kind WHERE {
+          ?node a kg:Instrument .
+          { ?node eli:id_local ?key . BIND("identifier" AS ?kind) }
+          UNION { ?node dcterms:title ?key . BIND("title" AS ?kind) }
+          UNION { ?node dcterms:alternative ?key . BIND("title" AS ?kind) }
+        }""",
+    "jurisdiction": """
+        PREFIX kg: <https://w3id.org/ai-legislation-kg/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?node ?key ?kind WHERE {
+          ?node a kg:Jurisdiction ; rdfs:label ?key . BIND("title" AS ?kind)
+        }""",
+    "topic": """
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?node ?key ?kind WHERE {
+          ?node skos:inScheme <https://w3id.org/ai-legislation-kg/concept/topic> ; skos:prefLabel ?key .
+          BIND("title" AS ?kind)
+        }""",
+}
+
+
+def local_id(node: Node) -> str:
+    """The row id at the end of a resource IRI."""
+    return str(node).rstrip("/").rsplit("/", 1)[-1]
+
+
+def resolve(kind: str, text: str, backend: Backend) -> Node:
+    """Find the one resource of ``kind`` that ``text`` names.
+
+    Tried in order, stopping at the first level with matches: the id; an exact
+    identifier or title (case-insensitive); an identifier containing the text as
+    a token (e.g. "2024/1689"); a title fragment in either language.
+    """
+    rows = backend.select(LOOKUP_QUERIES[kind]).rows
+    keys: dict[Node, set[tuple[str, str]]] = {}
+    for node, key, key_kind in rows:
+        keys.setdefault(node, set()).add((str(key_kind), str(key)))
+    needle = text.strip().casefold()
+
+    def matching(test: Any) -> list[Node]:
+        return sorted({n for n, ks in keys.items() if any(test(k, v.casefold()) for k, v in ks)}, key=str)
+
+    levels = [
+        sorted((n for n in keys if local_id(n).casefold() == needle), key=str),
+        matching(lambda kind_, value: value == needle),
+        matching(lambda kind_, value: kind_ == "identifier" and needle in re.split(r"[\s;,()]+", value)),
+        matching(lambda kind_, value: needle in value),
+    ]
+    for found in levels:
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            candidates = "; ".join(_describe(n, keys[n]) for n in found[:20])
+            raise PresetError(f"{kind} {text!r} is ambiguous; candidates: {candidates}")
+    raise PresetError(f"no {kind} matches {text!r}; give an id, an official identifier or a title fragment")
+
+
+def _describe(node: Node, keys: set[tuple[str, str]]) -> str:
+    titles = sorted(v for k, v in keys if k == "title")
+    return f"{local_id(node)} ({titles[0]})" if titles else local_id(node)
+
+
+# --- running -----------------------------------------------------------------------
+
+
+def run(preset: Preset, values: Mapping[str, Any], backend: Backend) -> Results:
+    """Bind and run a SELECT preset."""
+    return backend.select(bind(preset, values, backend))
+
+
+def run_preset(graph: Any, name: str, *, queries: Path | str = DEFAULT_QUERIES, **params: Any) -> Any:
+    """Run preset ``name`` on an rdflib graph and return a pandas DataFrame.
+
+    CONSTRUCT presets return the constructed rdflib Graph instead.
+    """
+    from kg.sparql import LocalBackend
+
+    presets = load_presets(queries)
+    if name not in presets:
+        raise PresetError(f"unknown preset {name!r}; available: {', '.join(presets)}")
+    preset = presets[name]
+    backend = LocalBackend(graph)
+    query = bind(preset, params, backend)
+    if preset.is_construct:
+        return backend.construct(query)
+    return to_dataframe(backend.select(query))
+
+
+def to_dataframe(results: Results) -> Any:
+    """Results as a DataFrame of Python values (numbers as numbers, IRIs as strings)."""
+    import pandas as pd
+
+    return pd.DataFrame([[python_value(t) for t in row] for row in results.rows], columns=list(results.variables))
+
+
+def python_value(term: Node | None) -> Any:
+    from rdflib import XSD, Literal
+
+    if term is None:
+        return None
+    if isinstance(term, Literal) and term.datatype == XSD.integer:
+        return int(term)
+    return str(term)

@@ -1,0 +1,204 @@
+"""Where SPARQL runs: the embedded rdflib graph, or a SPARQL 1.1 server over HTTP.
+
+Both backends take plain query strings (never rdflib prepared queries, which
+silently fall back to rdflib's own engine on faster stores) and return the same
+:class:`Results`, so a preset gives the same rows wherever it runs.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from kg.errors import KgError
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
+
+SPARQL_JSON = "application/sparql-results+json"
+NTRIPLES = "application/n-triples"
+TURTLE = "text/turtle"
+
+
+class QueryError(KgError):
+    """The query is malformed or the engine rejected it."""
+
+    exit_code = 2
+
+
+class EndpointError(KgError):
+    """A SPARQL server was unreachable, too slow, or answered with an error."""
+
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class Results:
+    """SELECT results: variable names and rows of RDF terms (None where unbound)."""
+
+    variables: tuple[str, ...]
+    rows: tuple[tuple[Node | None, ...], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The standard SPARQL 1.1 Query Results JSON Format."""
+        bindings = []
+        for row in self.rows:
+            binding = {}
+            for name, term in zip(self.variables, row, strict=True):
+                if term is not None:
+                    binding[name] = term_to_json(term)
+            bindings.append(binding)
+        return {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}}
+
+
+def term_to_json(term: Node) -> dict[str, str]:
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype is not None:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def term_from_json(value: dict[str, str]) -> Node:
+    from rdflib import XSD, BNode, Literal, URIRef
+
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    datatype = value.get("datatype")
+    if datatype == str(XSD.string):  # SPARQL 1.1 servers may type plain literals; they are equal
+        datatype = None
+    return Literal(value["value"], lang=value.get("xml:lang"), datatype=URIRef(datatype) if datatype else None)
+
+
+class Backend(Protocol):
+    """Something that runs SPARQL."""
+
+    def select(self, query: str) -> Results: ...
+
+    def construct(self, query: str) -> Graph: ...
+
+
+class LocalBackend:
+    """The embedded rdflib graph."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def _run(self, query: str) -> Any:
+        from pyparsing import ParseException
+
+        try:
+            return self.graph.query(query)
+        except ParseException as exc:
+            raise QueryError(f"query syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}") from None
+        except Exception as exc:  # rdflib raises a variety of errors for bad queries
+            raise QueryError(f"query failed: {exc}") from None
+
+    def select(self, query: str) -> Results:
+        result = self._run(query)
+        if result.type != "SELECT":
+            raise QueryError(f"expected a SELECT query, got {result.type}")
+        variables = tuple(str(v) for v in result.vars)
+        return Results(variables, tuple(tuple(row) for row in result))
+
+    def construct(self, query: str) -> Graph:
+        result = self._run(query)
+        if result.type not in ("CONSTRUCT", "DESCRIBE"):
+            raise QueryError(f"expected a CONSTRUCT or DESCRIBE query, got {result.type}")
+        return result.graph
+
+
+class RemoteBackend:
+    """A SPARQL 1.1 Protocol endpoint (Oxigraph, Fuseki, GraphDB, Virtuoso)."""
+
+    def __init__(self, endpoint: str, *, timeout: float = 30.0, default_graph: str | None = None) -> None:
+        if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
+            raise EndpointError(f"endpoint must be an http(s) URL, got {endpoint!r}")
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.default_graph = default_graph
+
+    def _post(self, query: str, accept: str) -> bytes:
+        form = {"query": query}
+        if self.default_graph:
+            form["default-graph-uri"] = self.default_graph
+        request = urllib.request.Request(
+            self.endpoint,
+            data=urllib.parse.urlencode(form).encode("utf-8"),
+            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+            method="POST",
+        )
+        return http_call(request, self.timeout, self.endpoint)
+
+    def select(self, query: str) -> Results:
+        body = self._post(query, SPARQL_JSON)
+        try:
+            data = json.loads(body)
+            variables = tuple(data["head"]["vars"])
+            rows = tuple(
+                tuple(term_from_json(b[v]) if v in b else None for v in variables) for b in data["results"]["bindings"]
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise EndpointError(f"{self.endpoint} sent malformed SPARQL JSON results: {exc!r}") from None
+        return Results(variables, rows)
+
+    def construct(self, query: str) -> Graph:
+        from rdflib import Graph
+
+        body = self._post(query, NTRIPLES)
+        try:
+            return Graph().parse(data=body.decode("utf-8"), format="nt")
+        except Exception as exc:
+            raise EndpointError(f"{self.endpoint} sent malformed N-Triples: {exc}") from None
+
+
+def http_call(request: urllib.request.Request, timeout: float, where: str) -> bytes:
+    """Perform one HTTP request; every failure becomes an :class:`EndpointError`."""
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.read()
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(2000).decode("utf-8", errors="replace").strip()
+        raise EndpointError(f"{where} answered HTTP {exc.code} {exc.reason}: {detail}".rstrip(": ")) from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, socket.timeout | TimeoutError):
+            raise EndpointError(f"{where} did not answer within {timeout:g} s") from None
+        raise EndpointError(f"cannot reach {where}: {exc.reason}") from None
+    except TimeoutError:
+        raise EndpointError(f"{where} did not answer within {timeout:g} s") from None
+    except OSError as exc:
+        raise EndpointError(f"connection to {where} failed: {exc}") from None
+
+
+def push_graph(graph: Graph, store: str, *, graph_iri: str | None = None, timeout: float = 60.0) -> None:
+    """Replace a graph on a server through the SPARQL 1.1 Graph Store Protocol (HTTP PUT)."""
+    from kg.output import RdfFormat, serialize
+
+    if urllib.parse.urlsplit(store).scheme not in ("http", "https"):
+        raise EndpointError(f"store endpoint must be an http(s) URL, got {store!r}")
+    target = "graph=" + urllib.parse.quote(graph_iri, safe="") if graph_iri else "default"
+    url = f"{store}{'&' if '?' in store else '?'}{target}"
+    request = urllib.request.Request(
+        url,
+        data=serialize(graph, RdfFormat.ntriples),
+        headers={"Content-Type": NTRIPLES},
+        method="PUT",
+    )
+    http_call(request, timeout, store)

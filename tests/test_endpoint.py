@@ -1,0 +1,201 @@
+"""The same presets on a real SPARQL server (Oxigraph), and clear errors when a server misbehaves."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.presets import load_presets
+from kg.sparql import EndpointError, LocalBackend, RemoteBackend, push_graph
+
+from .conftest import DATA
+from .sparql_helpers import bound_query, comparable
+
+PRESETS = load_presets()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def oxigraph_binary() -> str:
+    candidate = Path(sys.executable).parent / "oxigraph"
+    found = str(candidate) if candidate.exists() else shutil.which("oxigraph")
+    assert found, "the oxigraph server (PyPI package 'oxigraph') is a test dependency"
+    return found
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory) -> Iterator[str]:
+    """A real Oxigraph server on 127.0.0.1, stopped by its PID at the end."""
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    process = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("oxigraph server did not start") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def pushed(oxigraph_server, real_graph) -> str:
+    push_graph(real_graph, f"{oxigraph_server}/store")
+    return oxigraph_server
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_preset_gives_the_same_rows_remotely(name, pushed, real_graph):
+    from rdflib.compare import isomorphic
+
+    preset = PRESETS[name]
+    local = LocalBackend(real_graph)
+    remote = RemoteBackend(f"{pushed}/query", timeout=30)
+    query = bound_query(preset, local)
+    if preset.is_construct:
+        from .test_presets_engines import canonical_numbers
+
+        assert isomorphic(canonical_numbers(local.construct(query)), canonical_numbers(remote.construct(query)))
+        return
+    ours, theirs = local.select(query), remote.select(query)
+    assert ours.variables == theirs.variables
+    assert comparable(ours) == comparable(theirs)
+
+
+def test_parameters_resolve_on_the_server(pushed):
+    remote = RemoteBackend(f"{pushed}/query")
+    from kg.presets import resolve
+
+    assert str(resolve("instrument", "EO 14110", remote)).endswith("/instrument/us-eo-14110")
+
+
+def test_cli_push_and_query_against_the_server(oxigraph_server, real_graph):
+    runner = CliRunner()
+    graph_iri = "https://example.org/graph/ai"
+    result = runner.invoke(
+        main, ["push", "--data", str(DATA), "--endpoint", f"{oxigraph_server}/store", "--graph", graph_iri]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Pushed {len(real_graph)} triples to {oxigraph_server}/store (graph {graph_iri}).\n"
+    local = runner.invoke(main, ["query", "table2", "--format", "csv", "--data", str(DATA)])
+    remote = runner.invoke(
+        main, ["query", "table2", "--format", "csv", "--endpoint", f"{oxigraph_server}/query", "--graph", graph_iri]
+    )
+    assert remote.exit_code == 0, remote.output
+    assert remote.output == local.output
+    assert len(remote.output.splitlines()) == 16
+
+
+# --- faults ---------------------------------------------------------------------
+
+
+class FaultHandler(http.server.BaseHTTPRequestHandler):
+    mode = "500"
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.mode == "slow":
+            time.sleep(5)
+        if self.mode == "500":
+            self.send_response(500, "Internal Server Error")
+            self.end_headers()
+            self.wfile.write(b"boom")
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        self.wfile.write(b'{"head": {"vars": ["x"]}, "results": ' if self.mode == "malformed" else b"{}")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def fault_server() -> Iterator[tuple[str, type[FaultHandler]]]:
+    handler = type("Handler", (FaultHandler,), {})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/query", handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def run_remote(endpoint: str, timeout: float = 2.0):
+    return CliRunner().invoke(
+        main,
+        ["query", "--sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "--endpoint", endpoint, "--timeout", str(timeout)],
+    )
+
+
+def test_unreachable_endpoint():
+    endpoint = f"http://127.0.0.1:{free_port()}/query"
+    result = run_remote(endpoint)
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"cannot reach {endpoint}: ")
+    assert "Connection refused" in result.stderr
+
+
+def test_http_error(fault_server):
+    endpoint, handler = fault_server
+    handler.mode = "500"
+    result = run_remote(endpoint)
+    assert result.exit_code == 3
+    assert result.stderr == f"{endpoint} answered HTTP 500 Internal Server Error: boom\n"
+
+
+def test_timeout_does_not_hang(fault_server):
+    endpoint, handler = fault_server
+    handler.mode = "slow"
+    started = time.monotonic()
+    result = run_remote(endpoint, timeout=0.5)
+    assert time.monotonic() - started < 3
+    assert result.exit_code == 3
+    assert result.stderr == f"{endpoint} did not answer within 0.5 s\n"
+
+
+@pytest.mark.parametrize("mode", ["malformed", "empty"])
+def test_malformed_results(fault_server, mode):
+    endpoint, handler = fault_server
+    handler.mode = mode
+    result = run_remote(endpoint)
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"{endpoint} sent malformed SPARQL JSON results: ")
+
+
+def test_endpoint_must_be_http():
+    with pytest.raises(EndpointError, match="endpoint must be an http\\(s\\) URL, got 'file:///etc/passwd'"):
+        RemoteBackend("file:///etc/passwd")

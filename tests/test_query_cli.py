@@ -1,0 +1,189 @@
+"""kg query: listing, parameters, errors and output formats."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+
+from kg.cli import main
+from kg.presets import PresetError, inject_values, load_presets, parse_preset
+
+from .conftest import DATA
+
+
+def kg(*args: str):
+    return CliRunner().invoke(main, ["query", *args, "--data", str(DATA)] if "--list" not in args else ["query", *args])
+
+
+def test_list_shows_every_preset_with_its_parameters():
+    result = kg("--list")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["preset", "title", "parameters"]
+    names = [line.split()[0] for line in lines[2:]]
+    assert names == sorted(load_presets())
+    assert len(names) == 16
+    timeline = next(line for line in lines if line.startswith("timeline "))
+    assert timeline.endswith("instrument:instrument, lang:lang?")
+
+
+def test_every_preset_declares_title_description_and_documented_parameters():
+    for preset in load_presets().values():
+        assert preset.title and preset.description, preset.name
+        for param in preset.parameters:
+            if param.name != "lang":
+                assert param.example and param.description, (preset.name, param.name)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["timeline"], "preset 'timeline' needs parameter 'instrument' (e.g. -p instrument='EO 14110')\n"),
+        (
+            ["timeline", "-p", "instrument=eu-ai-act", "-p", "year=2024"],
+            "unknown parameter 'year' for preset 'timeline'; its parameters: instrument, lang\n",
+        ),
+        (
+            ["timeline", "-p", "instrument=no such law"],
+            "no instrument matches 'no such law'; give an id, an official identifier or a title fragment\n",
+        ),
+        (
+            ["status-on-date", "-p", "jurisdiction=eu", "-p", "date=2025-3-1"],
+            "parameter 'date': '2025-3-1' is not a date; use YYYY-MM-DD\n",
+        ),
+        (
+            ["status-on-date", "-p", "jurisdiction=eu", "-p", "date=2025-02-30"],
+            "parameter 'date': '2025-02-30' is not a real date\n",
+        ),
+        (["nonesuch"], "unknown preset 'nonesuch'; available: activity, bodies, by-topic,"),
+    ],
+)
+def test_bad_parameters_exit_2_with_a_clear_message(args, message):
+    result = kg(*args)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert result.stderr.startswith(message)
+
+
+def test_ambiguous_instrument_lists_the_candidates():
+    result = kg("timeline", "-p", "instrument=Executive Order")
+    assert result.stderr == (
+        "instrument 'Executive Order' is ambiguous; candidates: us-eo-13859 (Executive Order 13859: Maintaining"
+        " American Leadership in Artificial Intelligence); us-eo-13960 (Executive Order 13960: Promoting the Use of"
+        " Trustworthy Artificial Intelligence in the Federal Government); us-eo-14110 (Executive Order 14110: Safe,"
+        " Secure, and Trustworthy Development and Use of Artificial Intelligence)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("eu-ai-act", "eu-ai-act"),
+        ("EO 14110", "us-eo-14110"),
+        ("14110", "us-eo-14110"),
+        ("2024/1689", "eu-ai-act"),
+        ("Regulation (EU) 2024/1689", "eu-ai-act"),
+        ("个人信息保护法", "cn-pipl"),
+        ("deep synthesis", "cn-deep-synthesis-provisions"),
+        ("网络数据安全条例", "cn-network-data-security-regulations"),
+    ],
+)
+def test_instruments_are_found_by_id_identifier_or_title(real_graph, text, expected):
+    from kg.presets import local_id, resolve
+    from kg.sparql import LocalBackend
+
+    assert local_id(resolve("instrument", text, LocalBackend(real_graph))) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [("eu", "eu"), ("新加坡", "sg"), ("united states", "us")])
+def test_jurisdictions_are_found_by_id_or_name(real_graph, text, expected):
+    from kg.presets import local_id, resolve
+    from kg.sparql import LocalBackend
+
+    assert local_id(resolve("jurisdiction", text, LocalBackend(real_graph))) == expected
+
+
+def test_parameters_are_bound_as_terms_not_pasted():
+    preset = parse_preset(
+        "p", "# title: t\n# param: name=text; type=text; required; example=x\nSELECT ?x WHERE { BIND(?text AS ?x) }"
+    )
+    hostile = '" } ; DROP ALL ; SELECT * { "'
+    from kg.presets import bind
+
+    query = bind(preset, {"text": hostile}, backend=None)  # text parameters need no lookup
+    assert 'VALUES (?text) { ("\\" } ; DROP ALL ; SELECT * { \\"") }' in query
+    result = Graph().query(query)
+    assert [str(row[0]) for row in result] == [hostile]
+
+
+def test_values_are_injected_into_every_where_clause():
+    from rdflib import Literal
+
+    query = "SELECT ?a WHERE { { SELECT ?a WHERE { BIND(?p AS ?a) } } }"
+    assert inject_values(query, {"p": Literal("v")}).count('VALUES (?p) { ("v") }') == 1
+
+
+def test_query_syntax_error_reports_line_and_column():
+    result = kg("--sparql", "SELECT ?x WHERE {\n  ?x ?y\n}")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("query syntax error at line ")
+    assert ", column " in result.stderr
+
+
+def test_ad_hoc_query_from_file(tmp_path):
+    path = tmp_path / "q.rq"
+    path.write_text(
+        "PREFIX kg: <https://w3id.org/ai-legislation-kg/ontology#>\n"
+        "SELECT (COUNT(?i) AS ?n) WHERE { ?i a kg:Instrument }"
+    )
+    result = kg("--file", str(path), "--format", "csv")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == "n"
+    assert int(result.output.splitlines()[1]) > 80
+
+
+def test_json_output_is_standard_sparql_results():
+    result = kg("timeline", "-p", "instrument=eu-ai-act", "--format", "json")
+    data = json.loads(result.output)
+    assert data["head"]["vars"][:3] == ["date", "event", "body"]
+    first = data["results"]["bindings"][0]
+    assert first["date"] == {"type": "literal", "value": "2021-04"}
+    assert first["body"] == {"type": "literal", "value": "European Commission", "xml:lang": "en"}
+
+
+def test_lang_switches_labels():
+    en = kg("timeline", "-p", "instrument=eu-ai-act", "--format", "csv")
+    zh = kg("timeline", "-p", "instrument=eu-ai-act", "--format", "csv", "--lang", "zh")
+    assert en.output.splitlines()[1].split(",")[2] == "European Commission"
+    assert zh.output.splitlines()[1].split(",")[2] == "欧盟委员会"
+
+
+def test_markdown_and_tsv_outputs():
+    md = kg("risk-tiers", "--format", "markdown").output.splitlines()
+    assert md[0].startswith("| framework | rank | tier |")
+    assert md[1].startswith("|---|")
+    tsv = kg("risk-tiers", "--format", "tsv").output.splitlines()
+    assert tsv[0].split("\t")[:3] == ["framework", "rank", "tier"]
+
+
+def test_construct_preset_prints_turtle(real_graph):
+    result = kg("subgraph", "-p", "jurisdiction=sg")
+    assert result.exit_code == 0
+    graph = Graph().parse(data=result.output, format="turtle")
+    assert len(graph) > 500
+    assert set(graph) <= set(real_graph)
+
+
+def test_run_preset_returns_a_dataframe(real_graph):
+    from kg.presets import run_preset
+
+    frame = run_preset(real_graph, "timeline", instrument="EO 14110")
+    assert list(frame.columns[:2]) == ["date", "event"]
+    assert frame.to_dict("records")[0]["date"] == "2023-10-30"
+    votes = run_preset(real_graph, "timeline", instrument="eu-ai-act")
+    assert votes["votes_for"].dropna().tolist() == [499, 523]
+    with pytest.raises(PresetError, match="unknown preset 'nope'"):
+        run_preset(real_graph, "nope")
