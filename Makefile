@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test venv clean
+.PHONY: demo test venv system-deps clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,17 @@ venv: $(BIN)/.installed
 demo: venv
 	$(BIN)/kg build --data data --out build
 
-test: venv
+# Debian packages the browser tests and Chinese plot labels need (CI runs as root).
+system-deps:
+	@if ! dpkg -s chromium fonts-noto-cjk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "Please install the Debian packages chromium and fonts-noto-cjk (sudo apt-get install chromium fonts-noto-cjk)"; exit 1; \
+	  fi; \
+	fi
+
+test: venv system-deps
 	$(BIN)/ruff check kg tests
 	$(BIN)/python -m pytest
 

@@ -29,6 +29,7 @@ SEGMENTS = {
     "classifications": "claim",
     "risk_tiers": "risk-tier",
     "findings": "finding",
+    "status_claims": "status-claim",
 }
 
 RELATION_PROPERTIES = {
@@ -139,6 +140,8 @@ class GraphBuilder:
         self.add(subject, PROV.wasDerivedFrom, self.iri("sources", row["source"]))
         self.add(subject, KG.locator, row["locator"])
         self.add(subject, SKOS.editorialNote, row["note"])
+        if row.values.get("verification"):
+            self.add(subject, KG.verification, self.concept("verification", row["verification"]))
 
     # -- tables --
 
@@ -157,6 +160,7 @@ class GraphBuilder:
             ("classifications", self.add_classification),
             ("risk_tiers", self.add_risk_tier),
             ("findings", self.add_finding),
+            ("status_claims", self.add_status_claim),
         ):
             for row in self.dataset.rows(table):
                 method(row)
@@ -245,6 +249,8 @@ class GraphBuilder:
         self.add(instrument, KG.hasEvent, s)
         self.add(s, KG.eventType, self.concept("event-type", row["type"]))
         self.add(s, DCTERMS.date, row["date"])
+        if row["refines"]:
+            self.add(s, KG.refines, self.iri("events", row["refines"]))
         if row["body"]:
             self.add(s, PROV.wasAssociatedWith, self.iri("bodies", row["body"]))
         self.add(s, KG.votesFor, row["votes_for"])
@@ -345,6 +351,15 @@ class GraphBuilder:
             self.graph.add((s, KG.value, decimal_literal(row["value"])))
         self.add(s, KG.unit, row["unit"])
         self.add(s, DCTERMS.date, row["date"])
+        self.add_provenance(s, row)
+
+    def add_status_claim(self, row: Row) -> None:
+        s = self.iri("status_claims", row["id"])
+        self.add(s, RDF.type, KG.StatusClaim)
+        self.add(s, KG.aboutInstrument, self.iri("instruments", row["instrument"]))
+        self.add(s, KG.claimedStatus, self.concept("status", row["status"]))
+        self.add(s, DCTERMS.date, row["as_of"])
+        self.add_text(s, KG.quote, row["quote"])
         self.add_provenance(s, row)
 
 

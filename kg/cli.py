@@ -85,13 +85,13 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     default=DEFAULT_OUT,
     show_default=True,
-    help="Folder for build outputs (graph.ttl).",
+    help="Folder for build outputs (graph.ttl, graph.html).",
 )
 @base_iri_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only the path written.")
 @reports_errors
 def build(data_dir: Path, out_dir: Path, base_iri: str, quiet: bool) -> None:
-    """Validate the tables, build the graph and write OUT/graph.ttl, then show a summary."""
+    """Validate the tables, build the graph, write OUT/graph.ttl and OUT/graph.html, then show a summary."""
     from kg.pipeline import build as run_build
 
     check_data_dir(data_dir)
@@ -100,6 +100,7 @@ def build(data_dir: Path, out_dir: Path, base_iri: str, quiet: bool) -> None:
         click.echo(result.turtle_path)
         return
     click.echo(f"Wrote {result.turtle_path}: {result.triples} triples from {result.rows} rows in {data_dir}.")
+    click.echo(f"Wrote {result.html_path}: the interactive graph browser (open it in a web browser).")
     click.echo()
     _echo_summary(result.graph)
 
@@ -291,6 +292,38 @@ def push(endpoint: str, graph_iri: str | None, timeout: float, data_dir: Path) -
     graph = load_graph(data_dir)
     push_graph(graph, endpoint, graph_iri=graph_iri, timeout=timeout)
     click.echo(f"Pushed {len(graph)} triples to {endpoint} ({'graph ' + graph_iri if graph_iri else 'default graph'}).")
+
+
+@main.command()
+@data_option
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("build/graph.html"),
+    show_default=True,
+    help="HTML file to write.",
+)
+@click.option("--jurisdiction", "jurisdictions", multiple=True, help="Only this jurisdiction (id or name; repeatable).")
+@click.option("--preset", help="Show the result of a preset: a CONSTRUCT graph, or the instruments a SELECT lists.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Parameter of --preset.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Initial language.")
+@reports_errors
+def viz(
+    data_dir: Path, output: Path, jurisdictions: tuple[str, ...], preset: str | None, params: tuple[str, ...], lang: str
+) -> None:
+    """Write the interactive, offline HTML graph browser."""
+    from kg.output import write_atomic
+    from kg.pipeline import load_graph
+    from kg.viz import render_html, select_graph
+
+    check_data_dir(data_dir)
+    if params and not preset:
+        raise click.UsageError("-p parameters need --preset")
+    graph = load_graph(data_dir)
+    shown = select_graph(graph, jurisdictions=list(jurisdictions), preset=preset, params=_parse_params(params))
+    write_atomic(output, render_html(shown, lang=lang).encode("utf-8"))
+    click.echo(f"Wrote {output} ({len(shown)} triples shown).")
 
 
 def _echo_summary(graph: Any) -> None:

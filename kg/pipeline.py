@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
 GRAPH_FILE = "graph.ttl"
+HTML_FILE = "graph.html"
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class BuildResult:
 
     graph: Graph
     turtle_path: Path
+    html_path: Path
     triples: int
     rows: int
 
@@ -33,16 +35,31 @@ def load_graph(data_dir: Path | str, *, base_iri: str = DEFAULT_BASE_IRI) -> Gra
     return build_graph(load_dataset(data_dir), base_iri=base_iri)
 
 
-def build(data_dir: Path | str, out_dir: Path | str, *, base_iri: str = DEFAULT_BASE_IRI) -> BuildResult:
-    """Validate, build and write ``out_dir/graph.ttl``; nothing is written if validation fails."""
+def build(
+    data_dir: Path | str, out_dir: Path | str, *, base_iri: str = DEFAULT_BASE_IRI, lang: str = "en"
+) -> BuildResult:
+    """Validate, build and write ``out_dir/graph.ttl`` and ``out_dir/graph.html``.
+
+    Every output is produced in memory first and then written atomically, so a
+    failure at any stage leaves the previous outputs as they were.
+    """
     from kg.build import build_graph
+    from kg.viz import render_html
 
     dataset = load_dataset(data_dir)
     graph = build_graph(dataset, base_iri=base_iri)
     turtle = serialize(graph, RdfFormat.turtle)
-    path = Path(out_dir) / GRAPH_FILE
-    write_atomic(path, turtle)
-    return BuildResult(graph=graph, turtle_path=path, triples=len(graph), rows=dataset.row_count())
+    html = render_html(graph, lang=lang).encode("utf-8")
+    out = Path(out_dir)
+    write_atomic(out / GRAPH_FILE, turtle)
+    write_atomic(out / HTML_FILE, html)
+    return BuildResult(
+        graph=graph,
+        turtle_path=out / GRAPH_FILE,
+        html_path=out / HTML_FILE,
+        triples=len(graph),
+        rows=dataset.row_count(),
+    )
 
 
 def export(graph: Graph, fmt: RdfFormat, output: Path | None) -> bytes:

@@ -69,6 +69,7 @@ class KG(DefinedNamespace):
     RiskTier: URIRef
     Source: URIRef
     RelationStatement: URIRef
+    StatusClaim: URIRef
     # properties
     jurisdictionKind: URIRef
     parentJurisdiction: URIRef
@@ -102,6 +103,9 @@ class KG(DefinedNamespace):
     sourceKind: URIRef
     seedFile: URIRef
     party: URIRef
+    claimedStatus: URIRef
+    verification: URIRef
+    refines: URIRef
 
 
 def scheme_iri(scheme: str) -> URIRef:

@@ -21,20 +21,21 @@ def problems_of(data_dir: Path) -> list[str]:
 
 def test_tiny_fixture_is_valid(tiny_dir):
     dataset = load_dataset(tiny_dir)
-    assert dataset.row_count() == 17
+    assert dataset.row_count() == 19
     assert {name: len(rows) for name, rows in dataset.tables.items()} == {
         "sources": 1,
         "jurisdictions": 2,
         "bodies": 1,
         "topics": 2,
         "instruments": 2,
-        "events": 3,
+        "events": 4,
         "articles": 1,
         "relations": 1,
         "classifications": 1,
         "risk_tiers": 1,
         "findings": 1,
         "parties": 1,
+        "status_claims": 1,
     }
     event = dataset.rows("events")[0]
     assert event["date"] == PartialDate("2024-03")
@@ -99,7 +100,7 @@ def test_duplicate_id_across_tables(tiny_dir):
 
 def test_duplicate_compound_key(tiny_dir):
     with (tiny_dir / "relations.csv").open("a", encoding="utf-8") as f:
-        f.write("xa-bill,cites,xa-ai-law,src-a,三,again\n")
+        f.write("xa-bill,cites,xa-ai-law,,src-a,三,again\n")
     assert problems_of(tiny_dir) == [
         f"{tiny_dir}/relations.csv:3:1: duplicate key 'xa-bill/cites/xa-ai-law' in relations;"
         f" first defined at {tiny_dir}/relations.csv:2"
@@ -175,7 +176,7 @@ def test_at_least_one_title(tiny_dir):
 
 def test_cycle_in_based_on_relations(tiny_dir):
     with (tiny_dir / "relations.csv").open("a", encoding="utf-8") as f:
-        f.write("xa-bill,based_on,xa-ai-law,src-a,三,\nxa-ai-law,based_on,xa-bill,src-a,三,\n")
+        f.write("xa-bill,based_on,xa-ai-law,,src-a,三,\nxa-ai-law,based_on,xa-bill,,src-a,三,\n")
     assert problems_of(tiny_dir) == [
         f"{tiny_dir}/relations.csv:3:1: cycle in based_on relations: xa-ai-law -> xa-bill -> xa-ai-law"
     ]
@@ -264,8 +265,8 @@ def test_all_problems_are_reported_at_once_in_file_order(tiny_dir):
         " (did you mean 'xa'?)",
         f"{tiny_dir}/events.csv:3:3: '2024-02-30' in column 'date' is not a real date: 2024-02 has no day 30",
         f"{tiny_dir}/events.csv:3:4: unknown value 'publish' in column 'type' (did you mean 'published'?); allowed:"
-        " proposed, planned, agreed, adopted, voted, signed, published, entered_into_force, applies_from, amended,"
-        " repealed, vetoed, withdrawn, lapsed",
+        " proposed, planned, referred, agreed, adopted, voted, signed, published, entered_into_force, applies_from,"
+        " amended, enjoined, invalidated, repealed, vetoed, withdrawn, lapsed",
     ]
 
 
@@ -281,6 +282,6 @@ def test_bom_and_crlf_are_accepted(tiny_dir):
         text = path.read_text(encoding="utf-8").replace("\n", "\r\n")
         path.write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
     dataset = load_dataset(tiny_dir)
-    assert dataset.row_count() == 17
+    assert dataset.row_count() == 19
     assert dataset.rows("sources")[0]["id"] == "src-a"
     assert dataset.rows("findings")[0]["note"] is None

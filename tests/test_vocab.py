@@ -30,7 +30,7 @@ def declared_kg_terms(ontology: Graph) -> set[str]:
 def test_python_namespace_mirrors_ontology(ontology):
     python_terms = set(KG.__annotations__)
     assert python_terms == declared_kg_terms(ontology)
-    assert len(python_terms) == 42
+    assert len(python_terms) == 46
 
 
 def test_every_term_has_bilingual_label_and_definition(ontology):

@@ -1,0 +1,438 @@
+"""An interactive, offline HTML page of the graph, based on pyvis's vis-network.
+
+The page is one self-contained file: vis-network's JavaScript and CSS (shipped by
+pyvis) are inlined, nothing is fetched from a network, and a Content-Security-Policy
+forbids it. Data travels as JSON in a ``<script type="application/json">`` block
+with ``<``, ``>`` and ``&`` escaped, and the page writes text with ``textContent``
+only, so titles from the data can never become markup. Links are http(s) only.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import RDF, RDFS, Literal
+from rdflib.namespace import DCTERMS, PROV, SDO
+
+from kg.network import node_id, to_networkx
+from kg.vocab import ELI, KG
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from rdflib import Graph, URIRef
+
+PHYSICS_LIMIT = 1000  # above this many nodes the layout is precomputed and physics is off
+
+CLASS_STYLE = {
+    # kind: (shape, colour, border, English label, Chinese label)
+    "jurisdiction": ("diamond", "#4e79a7", "#2b4a6f", "Jurisdiction", "法域"),
+    "body": ("star", "#b07aa1", "#7a4f70", "Body", "机构"),
+    "article": ("triangleDown", "#bab0ac", "#8c8480", "Article / provision", "条款"),
+    "topic": ("hexagon", "#59a14f", "#3b6e34", "Topic / scenario", "主题/场景"),
+    "model": ("hexagon", "#edc948", "#a88d20", "Legislative model", "立法模式"),
+    "orientation": ("hexagon", "#f1ce63", "#a88d20", "Orientation", "逻辑导向"),
+}
+TYPE_COLOURS = {
+    "law": "#e15759",
+    "administrative_regulation": "#f28e2b",
+    "departmental_rule": "#ff9d9a",
+    "executive_order": "#d37295",
+    "national_security_memorandum": "#9c755f",
+    "local_law": "#fabfd2",
+    "convention": "#b6992d",
+    "bill": "#ffbe7d",
+    "resolution": "#86bcb6",
+    "strategy": "#499894",
+    "guideline": "#8cd17d",
+    "framework": "#76b7b2",
+    "principles": "#a0cbe8",
+    "standard": "#79706e",
+    "judicial_opinion": "#d4a6c8",
+    "policy_document": "#9d7660",
+    "toolkit": "#d7b5a6",
+}
+RELATION_LABELS = {
+    "part_of": ("part of", "属于"),
+    "jurisdiction": ("jurisdiction", "法域"),
+    "passed_by": ("issued by", "发布机构"),
+    "about": ("about", "主题"),
+    "party_to": ("party to", "签署/缔约"),
+    "based_on": ("based on", "上位法依据"),
+    "amends": ("amends", "修改"),
+    "repeals": ("repeals", "废止"),
+    "implements": ("implements", "实施"),
+    "cites": ("cites", "援引"),
+    "complements": ("complements", "配套"),
+    "precursor_of": ("precursor of", "先导"),
+    "classified_as_primary": ("model (primary)", "立法模式（主要）"),
+    "classified_as_secondary": ("model (secondary)", "立法模式（次要）"),
+}
+UI = {
+    "en": {
+        "title": "AI legislation knowledge graph",
+        "search": "Search titles (中文 / English)",
+        "filters": "Filters",
+        "jurisdiction": "Jurisdiction",
+        "model": "Legislative model",
+        "type": "Instrument type",
+        "force": "Binding force",
+        "hard_law": "Hard law",
+        "soft_law": "Soft law",
+        "years": "Years (first event)",
+        "undated": "Include undated instruments",
+        "reset": "Reset",
+        "legend": "Legend",
+        "hint": "Click a node to see its titles, timeline, status, articles and sources.",
+        "any": "(any)",
+        "showing": "Showing",
+        "matches": "Matches",
+        "no_match": "No match",
+        "kind": "Kind",
+        "title_en": "English title",
+        "title_zh": "Chinese title",
+        "identifier": "Identifier",
+        "status": "Status (latest event)",
+        "timeline": "Timeline",
+        "articles": "Articles",
+        "sources": "Sources",
+        "link": "Official text",
+        "official_text": "Open the official text",
+        "instrument": "Instrument",
+        "body": "Body",
+        "article": "Article",
+        "topic": "Topic",
+        "orientation": "Orientation",
+    },
+    "zh": {
+        "title": "人工智能立法知识图谱",
+        "search": "搜索标题（中文 / English）",
+        "filters": "筛选",
+        "jurisdiction": "法域",
+        "model": "立法模式",
+        "type": "文件类型",
+        "force": "约束力",
+        "hard_law": "硬法",
+        "soft_law": "软法",
+        "years": "年份（首个事件）",
+        "undated": "包括无日期的文件",
+        "reset": "重置",
+        "legend": "图例",
+        "hint": "点击节点查看标题、时间线、状态、条款和来源。",
+        "any": "（全部）",
+        "showing": "显示",
+        "matches": "匹配",
+        "no_match": "无匹配",
+        "kind": "类别",
+        "title_en": "英文标题",
+        "title_zh": "中文标题",
+        "identifier": "编号",
+        "status": "状态（最新事件）",
+        "timeline": "时间线",
+        "articles": "条款",
+        "sources": "来源",
+        "link": "官方文本",
+        "official_text": "打开官方文本",
+        "instrument": "法律文件",
+        "body": "机构",
+        "article": "条款",
+        "topic": "主题",
+        "orientation": "逻辑导向",
+    },
+}
+
+
+def _json_for_script(data: Any) -> str:
+    """JSON that is safe inside a <script> element: no '<', '>' or '&' survive."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escape)
+    return text
+
+
+def _concept_labels(graph: Graph, scheme: str) -> dict[str, dict[str, str]]:
+    """notation -> {en, zh} labels of a concept scheme, from the ontology in the graph."""
+    from rdflib.namespace import SKOS
+
+    from kg.vocab import scheme_iri
+
+    out: dict[str, dict[str, str]] = {}
+    for concept in graph.subjects(SKOS.inScheme, scheme_iri(scheme)):
+        notation = str(graph.value(concept, SKOS.notation))
+        labels = {lit.language: str(lit) for lit in graph.objects(concept, SKOS.prefLabel) if isinstance(lit, Literal)}
+        out[notation] = labels
+    return out
+
+
+def _label(graph: Graph, node: URIRef | None, lang: str) -> str:
+    if node is None:
+        return ""
+    for value in graph.objects(node, RDFS.label):
+        if isinstance(value, Literal) and value.language == lang:
+            return str(value)
+    return ""
+
+
+def _details(graph: Graph, instrument: URIRef) -> dict[str, Any]:
+    """Timeline, articles and sources of an instrument, for the side panel."""
+    timeline = []
+    for event in graph.objects(instrument, KG.hasEvent):
+        date = graph.value(event, DCTERMS.date)
+        etype = graph.value(event, KG.eventType)
+        body = graph.value(event, PROV.wasAssociatedWith)
+        votes = [graph.value(event, p) for p in (KG.votesFor, KG.votesAgainst, KG.votesAbstain)]
+        timeline.append(
+            {
+                "date": str(date),
+                "type": str(etype).rsplit("/", 1)[-1],
+                "body_en": _label(graph, body, "en") or _label(graph, body, "zh"),
+                "body_zh": _label(graph, body, "zh") or _label(graph, body, "en"),
+                "body": node_id(body) if body is not None else "",
+                "votes": "/".join(str(v) for v in votes) if any(v is not None for v in votes) else "",
+            }
+        )
+    timeline.sort(key=lambda e: (e["date"], e["type"]))
+    articles = []
+    for article in graph.objects(instrument, ELI.has_part):
+        texts = {lit.language: str(lit) for lit in graph.objects(article, SDO.text) if isinstance(lit, Literal)}
+        heads = {lit.language: str(lit) for lit in graph.objects(article, DCTERMS.title) if isinstance(lit, Literal)}
+        number = str(graph.value(article, ELI.number) or "")
+        articles.append(
+            {
+                "number": number,
+                "text_en": heads.get("en", "")
+                + (": " if heads.get("en") else "")
+                + texts.get("en", texts.get("zh", "")),
+                "text_zh": heads.get("zh", "")
+                + ("：" if heads.get("zh") else "")
+                + texts.get("zh", texts.get("en", "")),
+            }
+        )
+    articles.sort(key=lambda a: (a["number"], a["text_en"]))
+    sources = set()
+    for node in [instrument, *graph.objects(instrument, KG.hasEvent), *graph.objects(instrument, ELI.has_part)]:
+        source = graph.value(node, PROV.wasDerivedFrom)
+        if source is not None:
+            title = graph.value(source, DCTERMS.title)
+            sources.add(f"{title} — {graph.value(node, KG.locator)}")
+    status = timeline[-1] if timeline else None
+    return {
+        "timeline": timeline,
+        "articles": articles,
+        "sources": sorted(sources),
+        "status": status["type"] if status else "",
+        "status_date": status["date"] if status else "",
+    }
+
+
+def layout(net: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Positions for large graphs, computed once with networkx (deterministic)."""
+    import networkx as nx
+
+    simple = nx.Graph(net.to_undirected(as_view=True))
+    positions = nx.spring_layout(simple, seed=7, iterations=30, scale=40 * math.sqrt(max(len(simple), 1)))
+    return {k: (round(float(x), 1), round(float(y), 1)) for k, (x, y) in positions.items()}
+
+
+def page_data(graph: Graph, *, lang: str = "en") -> dict[str, Any]:
+    """Everything the page needs, as plain JSON-able data."""
+    net = to_networkx(graph)
+    physics = net.number_of_nodes() <= PHYSICS_LIMIT
+    positions = {} if physics else layout(net)
+    models_of: dict[str, list[str]] = {}
+    for source, target, data in net.edges(data=True):
+        if data["relation"].startswith("classified_as") and net.nodes[target]["kind"] == "model":
+            models_of.setdefault(source, []).append(target)
+    iri_of = {key: data["iri"] for key, data in net.nodes(data=True)}
+    from rdflib import URIRef
+
+    nodes = []
+    for key, data in net.nodes(data=True):
+        kind = data["kind"]
+        if kind == "instrument":
+            shape = "dot" if data["binding_force"] == "hard_law" else "square"
+            colour = TYPE_COLOURS.get(data["instrument_type"], "#999999")
+            border = "#444444"
+        else:
+            shape, colour, border = CLASS_STYLE[kind][:3]
+        node: dict[str, Any] = {
+            "id": key,
+            "kind": kind,
+            "label_en": data["label_en"],
+            "label_zh": data["label_zh"],
+            "shape": shape,
+            "color": colour,
+            "border": border,
+            "size": round(8 + 4 * math.sqrt(net.degree(key)), 1),
+        }
+        if key in positions:
+            node["x"], node["y"] = positions[key]
+        if kind == "jurisdiction":
+            parents = [t for _, t, d in net.out_edges(key, data=True) if d["relation"] == "part_of"]
+            node["parent"] = parents[0] if parents else ""
+            node["models"] = sorted(models_of.get(key, []))
+        if kind == "instrument":
+            node.update(
+                instrument_type=data["instrument_type"],
+                binding_force=data["binding_force"],
+                jurisdiction=data["jurisdiction"],
+                first_year=data["first_year"],
+                identifier=data["identifier"],
+                url=data["url"],
+            )
+            node.update(_details(graph, URIRef(iri_of[key])))
+        nodes.append(node)
+    edges = []
+    for index, (source, target, data) in enumerate(net.edges(data=True)):
+        en, zh = RELATION_LABELS.get(data["relation"], (data["relation"], data["relation"]))
+        edges.append(
+            {
+                "id": f"e{index}",
+                "from": source,
+                "to": target,
+                "relation": data["relation"],
+                "label_en": en,
+                "label_zh": zh,
+            }
+        )
+    years = [n["first_year"] for n in nodes if n.get("first_year")]
+    types = _concept_labels(graph, "instrument-type")
+    events = _concept_labels(graph, "event-type")
+    statuses = _concept_labels(graph, "status")
+    ui = {lang_: dict(strings) for lang_, strings in UI.items()}
+    for lang_ in ui:
+        ui[lang_]["types"] = {k: v.get(lang_, k) for k, v in types.items()}
+        ui[lang_]["events"] = {k: v.get(lang_, k) for k, v in events.items()}
+        ui[lang_]["statuses"] = {k: v.get(lang_, k) for k, v in statuses.items()}
+    legend = [
+        {
+            "shape": style[0],
+            "color": style[1],
+            "label_en": f"{style[3]} ({style[0]})",
+            "label_zh": f"{style[4]}（{style[0]}）",
+        }
+        for kind, style in CLASS_STYLE.items()
+        if any(n["kind"] == kind for n in nodes)
+    ]
+    legend.append(
+        {
+            "shape": "note",
+            "color": "#ffffff",
+            "label_en": "Instruments: circle = hard law, dashed square = soft law; colour = type:",
+            "label_zh": "法律文件：圆形为硬法，虚线方形为软法；颜色表示类型：",
+        }
+    )
+    used_types = sorted({n["instrument_type"] for n in nodes if n["kind"] == "instrument"})
+    for t in used_types:
+        labels = types.get(t, {})
+        legend.append(
+            {
+                "shape": "dot",
+                "color": TYPE_COLOURS.get(t, "#999999"),
+                "label_en": labels.get("en", t),
+                "label_zh": labels.get("zh", t),
+            }
+        )
+    return {
+        "lang": lang,
+        "physics": physics,
+        "nodes": nodes,
+        "edges": edges,
+        "jurisdictions": sorted(n["id"] for n in nodes if n["kind"] == "jurisdiction"),
+        "models": sorted(n["id"] for n in nodes if n["kind"] == "model"),
+        "types": used_types,
+        "years": [min(years), max(years)] if years else [0, 0],
+        "legend": legend,
+        "ui": ui,
+    }
+
+
+def _vis_asset(name: str) -> str:
+    """vis-network's bundled file from the installed pyvis package."""
+    import pyvis
+
+    base = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+    return (base / name).read_text(encoding="utf-8")
+
+
+def render_html(graph: Graph, *, lang: str = "en") -> str:
+    """The whole self-contained page."""
+    template = files("kg").joinpath("viz_template.html").read_text(encoding="utf-8")
+    vis_js = _vis_asset("vis-network.min.js").replace("</script", "<\\/script")
+    html = template.replace("/*__VIS_CSS__*/", _vis_asset("vis-network.css"))
+    html = html.replace("/*__DATA__*/", _json_for_script(page_data(graph, lang=lang)))
+    return html.replace("/*__VIS_JS__*/", vis_js)
+
+
+def select_graph(
+    graph: Graph,
+    *,
+    jurisdictions: list[str] | None = None,
+    preset: str | None = None,
+    params: dict[str, str] | None = None,
+) -> Graph:
+    """The part of the graph to draw: everything, some jurisdictions, or a preset's result."""
+    from rdflib import Graph as RdfGraph
+
+    from kg.presets import PresetError, bind, load_presets, resolve
+    from kg.sparql import LocalBackend
+
+    if not jurisdictions and not preset:
+        return graph
+    backend = LocalBackend(graph)
+    presets = load_presets()
+    out = RdfGraph()
+    for name in jurisdictions or []:
+        node = resolve("jurisdiction", name, backend)
+        out += backend.construct(bind(presets["subgraph"], {"jurisdiction": str(node).rsplit("/", 1)[-1]}, backend))
+    if preset:
+        if preset not in presets:
+            raise PresetError(f"unknown preset {preset!r}; available: {', '.join(presets)}")
+        chosen = presets[preset]
+        query = bind(chosen, params or {}, backend)
+        if chosen.is_construct:
+            out += backend.construct(query)
+        else:
+            results = backend.select(query)
+            if "instrument" not in results.variables:
+                raise PresetError(f"preset {preset!r} lists no 'instrument' column to draw")
+            column = results.variables.index("instrument")
+            for row in results.rows:
+                if row[column] is not None:
+                    out += instrument_neighbourhood(graph, resolve("instrument", str(row[column]), backend))
+    _add_vocabulary(graph, out)
+    return out
+
+
+def instrument_neighbourhood(graph: Graph, instrument: URIRef) -> Graph:
+    """An instrument's own triples, its events and articles, and the nodes it links to."""
+    from rdflib import Graph as RdfGraph
+
+    out = RdfGraph()
+    nodes = {instrument, *graph.objects(instrument, KG.hasEvent), *graph.objects(instrument, ELI.has_part)}
+    for node in list(nodes):
+        for triple in graph.triples((node, None, None)):
+            out.add(triple)
+    for obj in set(graph.objects(instrument, None)):
+        for triple in graph.triples((obj, None, None)):
+            if triple[1] in (RDF.type, RDFS.label, DCTERMS.title, KG.jurisdictionKind, KG.parentJurisdiction):
+                out.add(triple)
+    return out
+
+
+def _add_vocabulary(full: Graph, part: Graph) -> None:
+    """Concept labels and schemes the page needs for a partial graph."""
+    from rdflib.namespace import SKOS
+
+    for concept in set(full.subjects(SKOS.inScheme, None)):
+        for triple in full.triples((concept, None, None)):
+            part.add(triple)

@@ -1,0 +1,206 @@
+"""The HTML graph browser, loaded offline in real headless Chromium (Debian's, driven by Playwright)."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, SDO
+
+from kg.build import build_graph
+from kg.network import to_networkx
+from kg.tables import load_dataset
+from kg.viz import render_html
+
+from .conftest import edit_csv
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: make test installs it"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Page:
+    """A page loaded from file:// with every non-file request blocked and recorded."""
+
+    def __init__(self, browser, path: Path) -> None:
+        self.errors: list[str] = []
+        self.external: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
+        self.page.on(
+            "console",
+            lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None,
+        )
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on("dialog", lambda d: (self.errors.append(f"dialog: {d.message}"), d.dismiss()))
+        self.page.route("**/*", self._route)
+        self.page.goto(path.as_uri())
+        self.page.wait_for_function("window.kgReady === true", timeout=30000)
+
+    def _route(self, route) -> None:
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            self.external.append(route.request.url)
+            route.abort()
+
+    def visible_ids(self) -> set[str]:
+        return set(self.page.evaluate("kgNetwork.body.data.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+
+    def click_node(self, node: str) -> None:
+        point = self.page.evaluate(
+            "id => { kgNetwork.focus(id, {scale: 1.5}); return kgNetwork.canvasToDOM(kgNetwork.getPosition(id)); }",
+            node,
+        )
+        box = self.page.locator("#network").bounding_box()
+        self.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+
+@pytest.fixture(scope="module")
+def real_page(browser, real_graph, tmp_path_factory) -> Iterator[Page]:
+    path = tmp_path_factory.mktemp("viz") / "graph.html"
+    path.write_text(render_html(real_graph), encoding="utf-8")
+    page = Page(browser, path)
+    yield page
+    page.page.close()
+
+
+def test_page_loads_offline_without_errors(real_page):
+    assert real_page.errors == []
+    assert real_page.external == []
+
+
+def test_node_and_edge_counts_equal_the_graph(real_page, real_graph):
+    net = to_networkx(real_graph)
+    assert real_page.page.evaluate("kgStats") == {"nodes": net.number_of_nodes(), "edges": net.number_of_edges()}
+    assert len(real_page.visible_ids()) == net.number_of_nodes()
+
+
+def test_jurisdiction_filter(real_page, real_dataset):
+    page = real_page.page
+    page.select_option("#f-jurisdiction", ["jurisdiction:sg"])
+    visible = real_page.visible_ids()
+    instruments = {i for i in visible if i.startswith("instrument:")}
+    expected = {f"instrument:{r['id']}" for r in real_dataset.rows("instruments") if r["jurisdiction"] == "sg"}
+    assert instruments == expected
+    assert "jurisdiction:sg" in visible and "jurisdiction:cn" not in visible
+    page.click("#reset")
+    assert len(real_page.visible_ids()) == page.evaluate("kgStats.nodes")
+
+
+def test_binding_force_and_year_filters(real_page, real_dataset, real_graph):
+    page = real_page.page
+    page.uncheck("#f-hard")
+    instruments = {i for i in real_page.visible_ids() if i.startswith("instrument:")}
+    soft = {f"instrument:{r['id']}" for r in real_dataset.rows("instruments") if r["binding_force"] == "soft_law"}
+    assert instruments == soft
+    page.click("#reset")
+    page.fill("#f-from", "2024")
+    page.dispatch_event("#f-from", "change")
+    page.uncheck("#f-undated")
+    net = to_networkx(real_graph)
+    recent = {k for k, d in net.nodes(data=True) if d["kind"] == "instrument" and d["first_year"] >= 2024}
+    assert len(recent) > 10
+    assert {i for i in real_page.visible_ids() if i.startswith("instrument:")} == recent
+    page.click("#reset")
+
+
+def test_search_focuses_and_highlights(real_page):
+    page = real_page.page
+    page.fill("#search", "个人信息保护法")
+    assert page.evaluate("kgFocused") == "instrument:cn-pipl"
+    panel = page.inner_text("#panel")
+    assert "Personal Information Protection Law of the People's Republic of China" in panel
+    assert "2021-08-20" in panel
+    assert "第六十二条" in panel
+    assert "instrument:cn-pipl" in page.evaluate("kgHighlighted")
+    page.fill("#search", "deep synthesis")
+    assert page.evaluate("kgFocused") == "instrument:cn-deep-synthesis-provisions"
+    page.fill("#search", "")
+    page.click("#reset")
+
+
+def test_click_opens_panel_and_highlights_neighbours(real_page, real_graph):
+    page = real_page.page
+    real_page.click_node("instrument:eu-ai-act")
+    panel = page.inner_text("#panel")
+    assert "Artificial Intelligence Act" in panel
+    assert "2024-03-13" in panel and "523/46/49" in panel
+    net = to_networkx(real_graph)
+    neighbours = set(net.predecessors("instrument:eu-ai-act")) | set(net.successors("instrument:eu-ai-act"))
+    assert set(page.evaluate("kgHighlighted")) == neighbours | {"instrument:eu-ai-act"}
+    page.click("#reset")
+
+
+def test_language_switch(real_page):
+    page = real_page.page
+    page.click("#lang-zh")
+    assert page.inner_text("h1") == "人工智能立法知识图谱"
+    assert page.evaluate("kgNetwork.body.data.nodes.get('instrument:eu-ai-act').label") == "人工智能法案"
+    page.click("#lang-en")
+    assert page.inner_text("h1") == "AI legislation knowledge graph"
+
+
+def test_screenshot_is_saved(real_page, tmp_path):
+    path = tmp_path / "graph.png"
+    real_page.page.screenshot(path=str(path))
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", data[16:24]) == (1400, 900)
+
+
+PAYLOADS = {
+    "title_en": "<img src=x onerror=\"window.__xss='img'\">",
+    "title_zh": "</script><script>window.__xss='script'</script>",
+}
+
+
+def test_hostile_data_is_escaped(browser, tiny_dir, tmp_path):
+    quoted_en = '"' + PAYLOADS["title_en"].replace('"', '""') + '"'
+    edit_csv(tiny_dir / "instruments.csv", "人工智能法,AI Law,", f"{PAYLOADS['title_zh']},{quoted_en},")
+    graph = build_graph(load_dataset(tiny_dir))
+    law = URIRef("https://w3id.org/ai-legislation-kg/id/instrument/xa-ai-law")
+    graph.set((law, SDO.url, URIRef("javascript:window.__xss='link'")))  # the tables refuse such URLs; force one
+    graph.add((law, DCTERMS.alternative, Literal("\u2028<b>bold</b>&amp;")))
+    path = tmp_path / "hostile.html"
+    html = render_html(graph)
+    path.write_text(html, encoding="utf-8")
+    assert "<img src=x" not in html and "</script><script>window.__xss" not in html
+    page = Page(browser, path)
+    try:
+        page.page.fill("#search", "img src")
+        assert page.page.evaluate("kgFocused") == "instrument:xa-ai-law"
+        page.click_node("instrument:xa-ai-law")
+        panel = page.page.inner_text("#panel")
+        assert PAYLOADS["title_en"] in panel
+        page.page.click("#lang-zh")
+        page.click_node("instrument:xa-ai-law")
+        assert PAYLOADS["title_zh"] in page.page.inner_text("#panel")
+        assert page.page.evaluate("window.__xss") is None
+        assert page.page.locator("#panel img, #panel script, #panel b").count() == 0
+        assert page.page.locator("#panel a").count() == 0  # a javascript: link is never rendered
+        assert page.errors == []
+        assert page.external == []
+    finally:
+        page.page.close()
