@@ -276,6 +276,45 @@ def _backend(endpoint: str | None, graph_iri: str | None, timeout: float, data_d
 
 
 @main.command()
+@click.option("--as-of", "as_of", help="Reference date YYYY-MM-DD (default: the date of the latest recorded event).")
+@click.option("--jurisdiction", help="Only this jurisdiction and its sub-jurisdictions (id or name).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Label language.")
+@data_option
+@reports_errors
+def status(as_of: str | None, jurisdiction: str | None, fmt: str, lang: str, data_dir: Path) -> None:
+    """Status of every instrument on a date, derived from its dated events, beside what sources reported.
+
+    Without --as-of the reference date is the latest date on which something
+    happened in the data (scheduled dates such as future application stages
+    do not count), so the answer does not depend on today's date.
+    """
+    from kg.formats import ResultFormat, render
+    from kg.pipeline import load_graph
+    from kg.presets import load_presets, run
+    from kg.sparql import LocalBackend
+    from kg.status import latest_event_date
+
+    check_data_dir(data_dir)
+    backend = LocalBackend(load_graph(data_dir))
+    date = as_of or latest_event_date(backend)
+    values = {"date": date, "lang": lang}
+    if jurisdiction:
+        values["jurisdiction"] = jurisdiction
+    results = run(load_presets()["status-on-date"], values, backend)
+    if fmt == "table":
+        click.echo(f"Status as of {date}" + ("" if as_of else " (latest recorded event; override with --as-of)"))
+    click.echo(render(results, ResultFormat(fmt), base=DEFAULT_BASE_IRI), nl=False)
+
+
+@main.command()
 @click.option(
     "--endpoint", required=True, help="SPARQL 1.1 Graph Store Protocol endpoint (e.g. http://host:7878/store)."
 )

@@ -159,16 +159,20 @@ def bind(preset: Preset, values: Mapping[str, Any], backend: Backend) -> str:
 
 
 def inject_values(query: str, terms: Mapping[str, Node]) -> str:
-    """Add ``VALUES (?a ?b) { (t1 t2) }`` at the start of the outer WHERE group."""
+    """Add ``VALUES (?a ?b) { (t1 t2) }`` at the start of every WHERE group.
+
+    Subqueries are evaluated on their own in SPARQL, so a parameter must be bound
+    in each of them too; one row of constants joins harmlessly everywhere.
+    """
     if not terms:
         return query
     names = " ".join(f"?{name}" for name in terms)
     values = " ".join(term.n3() for term in terms.values())
     block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
-    match = re.search(r"\bWHERE\s*\{", query, re.IGNORECASE)
-    if not match:
+    bound, count = re.subn(r"\bWHERE\s*\{", lambda m: m.group(0) + block, query, flags=re.IGNORECASE)
+    if not count:
         raise PresetError("the query has no WHERE clause to bind parameters in")
-    return query[: match.end()] + block + query[match.end() :]
+    return bound
 
 
 def to_term(param: Parameter, raw: str, backend: Backend) -> Node:
@@ -293,7 +297,8 @@ def to_dataframe(results: Results) -> Any:
     """Results as a DataFrame of Python values (numbers as numbers, IRIs as strings)."""
     import pandas as pd
 
-    return pd.DataFrame([[python_value(t) for t in row] for row in results.rows], columns=list(results.variables))
+    frame = pd.DataFrame([[python_value(t) for t in row] for row in results.rows], columns=list(results.variables))
+    return frame.convert_dtypes()  # integer columns with gaps stay integers (Int64), text stays text
 
 
 def python_value(term: Node | None) -> Any:

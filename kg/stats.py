@@ -20,6 +20,7 @@ REPORTED_CLASSES: tuple[tuple[str, URIRef], ...] = (
     ("kg:ClassificationClaim", KG.ClassificationClaim),
     ("kg:RiskTier", KG.RiskTier),
     ("kg:Finding", KG.Finding),
+    ("kg:StatusClaim", KG.StatusClaim),
     ("kg:RelationStatement", KG.RelationStatement),
     ("kg:Source", KG.Source),
 )

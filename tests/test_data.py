@@ -18,70 +18,98 @@ def rows_by_id(dataset, table):
 
 def test_row_counts_per_table(real_dataset):
     assert {name: len(rows) for name, rows in real_dataset.tables.items()} == {
-        "sources": 5,
+        "sources": 79,
+        "jurisdictions": 31,
+        "bodies": 36,
+        "topics": 52,
+        "instruments": 112,
+        "events": 167,
+        "articles": 89,
+        "relations": 26,
+        "classifications": 21,
+        "risk_tiers": 14,
+        "findings": 80,
+        "parties": 14,
+        "status_claims": 5,
+    }
+    seed_rows = {
+        name: sum(1 for row in rows if row.values.get("source", "").startswith("seed-"))
+        for name, rows in real_dataset.tables.items()
+        if name not in ("sources", "topics")
+    }
+    assert seed_rows == {
         "jurisdictions": 16,
         "bodies": 29,
-        "topics": 51,
-        "instruments": 83,
+        "instruments": 86,
         "events": 58,
         "articles": 89,
         "relations": 17,
-        "classifications": 16,
+        "classifications": 21,
         "risk_tiers": 14,
-        "findings": 60,
+        "findings": 80,
         "parties": 3,
+        "status_claims": 4,
     }
 
 
 def test_instruments_per_jurisdiction(real_dataset):
     counts = Counter(row["jurisdiction"] for row in real_dataset.rows("instruments"))
     assert counts == {
-        "cn": 31,
-        "us": 16,
+        "cn": 38,
+        "us": 20,
+        "eu": 13,
         "sg": 13,
-        "eu": 9,
-        "us-ca": 4,
+        "us-ca": 5,
+        "us-co": 3,
+        "us-ut": 3,
+        "un": 2,
         "coe": 1,
-        "un": 1,
-        "us-co": 1,
-        "us-fl": 1,
         "us-il": 1,
-        "us-mi": 1,
+        "us-nyc": 1,
         "us-ms": 1,
         "us-ny": 1,
-        "us-nyc": 1,
-        "us-ut": 1,
+        "us-fl": 1,
+        "us-mi": 1,
+        "kr": 1,
+        "jp": 1,
+        "it": 1,
+        "br": 1,
+        "ca": 1,
+        "gb": 1,
+        "kz": 1,
+        "vn": 1,
     }
 
 
 def test_instruments_per_type_and_binding_force(real_dataset):
     rows = real_dataset.rows("instruments")
     assert Counter(row["type"] for row in rows) == {
-        "law": 24,
-        "departmental_rule": 10,
-        "bill": 9,
-        "guideline": 8,
+        "law": 40,
+        "bill": 11,
+        "departmental_rule": 11,
+        "guideline": 9,
         "framework": 6,
+        "executive_order": 6,
+        "strategy": 6,
+        "policy_document": 5,
+        "resolution": 4,
         "administrative_regulation": 4,
-        "strategy": 4,
-        "policy_document": 4,
-        "executive_order": 3,
-        "resolution": 3,
+        "toolkit": 3,
         "principles": 2,
-        "toolkit": 2,
         "convention": 1,
-        "judicial_opinion": 1,
-        "local_law": 1,
         "national_security_memorandum": 1,
+        "local_law": 1,
+        "judicial_opinion": 1,
+        "standard": 1,
     }
-    assert Counter(row["binding_force"] for row in rows) == {"hard_law": 52, "soft_law": 31}
+    assert Counter(row["binding_force"] for row in rows) == {"hard_law": 75, "soft_law": 37}
 
 
 def test_eu_ai_act_timeline_and_votes(real_dataset):
     events = [
         (str(e["date"]), e["type"], e["body"], e["votes_for"], e["votes_against"], e["votes_abstain"])
         for e in real_dataset.rows("events")
-        if e["instrument"] == "eu-ai-act"
+        if e["instrument"] == "eu-ai-act" and e["source"] == "seed-004"
     ]
     assert sorted(events) == [
         ("2021-04", "proposed", "eu-commission", None, None, None),
@@ -179,6 +207,11 @@ def test_classification_claims(real_dataset):
         ("eu", "unified", "primary"),
         ("eu", "integrated", "secondary"),
         ("eu", "scenario_based", "secondary"),
+        ("eu", "soft_law_first", "secondary"),
+        ("eu", "balancing_development_security", "secondary"),
+        ("us", "soft_law_first", "secondary"),
+        ("us", "balancing_development_security", "secondary"),
+        ("cn", "soft_law_first", "secondary"),
         ("us", "technology_development", "primary"),
         ("us", "integrated", "primary"),
         ("us", "scenario_based", "primary"),
@@ -214,10 +247,28 @@ def test_quantitative_facts(real_dataset):
     assert goals == [("2020", "cn-ng-ai-plan"), ("2025", "cn-ng-ai-plan"), ("2030", "cn-ng-ai-plan")]
 
 
-def test_convention_signatories(real_graph):
-    convention = URIRef(ID + "instrument/coe-ai-convention")
-    parties = {str(o).rsplit("/", 1)[1] for o in real_graph.objects(convention, KG.party)}
-    assert parties == {"us", "gb", "eu"}
+def test_convention_signatories_and_parties(real_dataset):
+    parties = sorted(
+        (p["party"], p["role"], str(p["date"]), p["verification"] or "")
+        for p in real_dataset.rows("parties")
+        if p["instrument"] == "coe-ai-convention"
+    )
+    assert parties == [
+        ("ad", "signatory", "2024-09-05", "checked"),
+        ("ca", "signatory", "2025-02", "checked"),
+        ("ch", "signatory", "2025-03-27", "checked"),
+        ("eu", "party", "2026-05-15", "partial"),
+        ("eu", "signatory", "2024-09-05", ""),
+        ("gb", "signatory", "2024-09-05", ""),
+        ("ge", "signatory", "2024-09-05", "checked"),
+        ("il", "signatory", "2024-09-05", "checked"),
+        ("is", "signatory", "2024-09-05", "checked"),
+        ("jp", "signatory", "2025-02", "checked"),
+        ("md", "signatory", "2024-09-05", "checked"),
+        ("no", "signatory", "2024-09-05", "checked"),
+        ("sm", "signatory", "2024-09-05", "checked"),
+        ("us", "signatory", "2024-09-05", ""),
+    ]
 
 
 def test_every_node_with_a_source_row_has_provenance(real_graph, real_dataset):

@@ -25,7 +25,7 @@ def test_list_shows_every_preset_with_its_parameters():
     assert lines[0].split() == ["preset", "title", "parameters"]
     names = [line.split()[0] for line in lines[2:]]
     assert names == sorted(load_presets())
-    assert len(names) == 16
+    assert len(names) == 17
     timeline = next(line for line in lines if line.startswith("timeline "))
     assert timeline.endswith("instrument:instrument, lang:lang?")
 
@@ -74,7 +74,10 @@ def test_ambiguous_instrument_lists_the_candidates():
         "instrument 'Executive Order' is ambiguous; candidates: us-eo-13859 (Executive Order 13859: Maintaining"
         " American Leadership in Artificial Intelligence); us-eo-13960 (Executive Order 13960: Promoting the Use of"
         " Trustworthy Artificial Intelligence in the Federal Government); us-eo-14110 (Executive Order 14110: Safe,"
-        " Secure, and Trustworthy Development and Use of Artificial Intelligence)\n"
+        " Secure, and Trustworthy Development and Use of Artificial Intelligence); us-eo-14148 (Executive Order 14148:"
+        " Initial Rescissions of Harmful Executive Orders and Actions); us-eo-14179 (Executive Order 14179: Removing"
+        " Barriers to American Leadership in AI); us-eo-14365 (Executive Order on a national policy framework for AI"
+        " (state-law preemption))\n"
     )
 
 
@@ -123,7 +126,7 @@ def test_values_are_injected_into_every_where_clause():
     from rdflib import Literal
 
     query = "SELECT ?a WHERE { { SELECT ?a WHERE { BIND(?p AS ?a) } } }"
-    assert inject_values(query, {"p": Literal("v")}).count('VALUES (?p) { ("v") }') == 1
+    assert inject_values(query, {"p": Literal("v")}).count('VALUES (?p) { ("v") }') == 2
 
 
 def test_query_syntax_error_reports_line_and_column():
@@ -184,6 +187,12 @@ def test_run_preset_returns_a_dataframe(real_graph):
     assert list(frame.columns[:2]) == ["date", "event"]
     assert frame.to_dict("records")[0]["date"] == "2023-10-30"
     votes = run_preset(real_graph, "timeline", instrument="eu-ai-act")
-    assert votes["votes_for"].dropna().tolist() == [499, 523]
+    voted = votes[votes["event"] == "voted"][["date", "votes_for", "refines"]].fillna("").values.tolist()
+    assert voted == [
+        ["2023-06", 499, ""],
+        ["2023-06-14", 499, "eu-ai-act.2023-06.voted"],
+        ["2024-03-13", 523, ""],
+        ["2024-03-13", 523, "eu-ai-act.2024-03-13.voted"],
+    ]
     with pytest.raises(PresetError, match="unknown preset 'nope'"):
         run_preset(real_graph, "nope")

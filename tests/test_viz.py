@@ -69,10 +69,18 @@ class Page:
         return set(self.page.evaluate("kgNetwork.body.data.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
 
     def click_node(self, node: str) -> None:
+        """Click a node where it is drawn (physics stopped, zoomed in so no neighbour covers it)."""
         point = self.page.evaluate(
-            "id => { kgNetwork.focus(id, {scale: 1.5}); return kgNetwork.canvasToDOM(kgNetwork.getPosition(id)); }",
+            """id => {
+                kgNetwork.stopSimulation();
+                kgNetwork.setOptions({physics: false});
+                const p = kgNetwork.getPosition(id);
+                kgNetwork.moveTo({position: p, scale: 3, animation: false});
+                return kgNetwork.canvasToDOM(p);
+            }""",
             node,
         )
+        assert self.page.evaluate("p => kgNetwork.getNodeAt(p)", point) == node
         box = self.page.locator("#network").bounding_box()
         self.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
 
