@@ -9,6 +9,8 @@ from rdflib.namespace import DCTERMS, PROV
 
 from kg.vocab import ELI, KG
 
+from .conftest import DATA
+
 ID = "https://w3id.org/ai-legislation-kg/id/"
 
 
@@ -277,3 +279,13 @@ def test_every_node_with_a_source_row_has_provenance(real_graph, real_dataset):
             node = URIRef(f"{ID}{segment}/{row['id']}")
             assert real_graph.value(node, PROV.wasDerivedFrom) == URIRef(f"{ID}source/{row['source']}")
             assert real_graph.value(node, KG.locator) is not None
+
+
+def test_data_readme_documents_every_column(real_dataset):
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    for table in real_dataset.schema.tables:
+        heading = f"### `{table.path}`"
+        assert heading in readme, heading
+        section = readme.split(heading, 1)[1].split("\n### ", 1)[0]
+        documented = [line.split("`")[1] for line in section.splitlines() if line.startswith("| `")]
+        assert documented == list(table.column_names), table.name
