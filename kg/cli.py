@@ -122,10 +122,10 @@ def validate(data_dir: Path) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice([f.value for f in RdfFormat]),
+    type=click.Choice([*(f.value for f in RdfFormat), "graphml", "gexf"]),
     default=RdfFormat.turtle.value,
     show_default=True,
-    help="Serialisation format.",
+    help="RDF serialisation, or the typed network as GraphML or GEXF (for Gephi or Cytoscape).",
 )
 @click.option(
     "--output",
@@ -137,19 +137,91 @@ def validate(data_dir: Path) -> None:
 @base_iri_option
 @reports_errors
 def export(data_dir: Path, fmt: str, output: str, base_iri: str) -> None:
-    """Build the graph from the tables and export it as Turtle, N-Triples, JSON-LD or RDF/XML."""
+    """Build the graph and export it as Turtle, N-Triples, JSON-LD, RDF/XML, GraphML or GEXF."""
     from kg.pipeline import export as run_export
     from kg.pipeline import load_graph
 
     check_data_dir(data_dir)
     graph = load_graph(data_dir, base_iri=base_iri)
     target = None if output == "-" else Path(output)
-    data = run_export(graph, RdfFormat(fmt), target)
+    data = run_export(graph, fmt, target)
     if target is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
         click.echo(f"Wrote {target} ({len(graph)} triples, {fmt}).", err=True)
+
+
+@main.command()
+@click.option(
+    "--by",
+    type=click.Choice(["model", "type", "force", "topic"]),
+    required=True,
+    help="Compare jurisdictions by legislative model, instrument type, binding force or topic.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "markdown"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Also write a heatmap (.png or .svg).")
+@data_option
+@reports_errors
+def compare(by: str, fmt: str, plot: Path | None, data_dir: Path) -> None:
+    """A jurisdiction-by-concept comparison matrix (counts; for models 2 = primary, 1 = secondary)."""
+    from kg.analysis import comparison_matrix
+    from kg.pipeline import load_graph
+
+    check_data_dir(data_dir)
+    matrix = comparison_matrix(load_graph(data_dir), by)
+    if fmt == "csv":
+        click.echo(matrix.to_csv(), nl=False)
+    elif fmt == "markdown":
+        click.echo(_markdown(matrix))
+    else:
+        from kg.output import format_table
+
+        rows = [[str(j), *(int(v) for v in values)] for j, values in zip(matrix.index, matrix.values, strict=True)]
+        click.echo(format_table(["jurisdiction", *map(str, matrix.columns)], rows))
+    if plot:
+        from kg.plots import heatmap
+
+        heatmap(matrix, plot, title=f"Jurisdictions by {by}")
+        click.echo(f"Wrote {plot}.", err=True)
+
+
+def _markdown(frame: Any) -> str:
+    header = "| " + " | ".join([str(frame.index.name or ""), *map(str, frame.columns)]) + " |"
+    lines = [header, "|" + "---|" * (len(frame.columns) + 1)]
+    for index, values in zip(frame.index, frame.values, strict=True):
+        lines.append("| " + " | ".join([str(index), *map(str, values)]) + " |")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.option("--jurisdiction", "jurisdictions", multiple=True, help="Only these jurisdictions (ids; repeatable).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("build/timeline.png"),
+    show_default=True,
+    help="Chart file (.png or .svg).",
+)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Label language.")
+@data_option
+@reports_errors
+def timeline(jurisdictions: tuple[str, ...], output: Path, lang: str, data_dir: Path) -> None:
+    """Chart the events of each jurisdiction over time, with the instruments labelled."""
+    from kg.pipeline import load_graph
+    from kg.plots import timeline_chart
+
+    check_data_dir(data_dir)
+    timeline_chart(load_graph(data_dir), output, jurisdictions=list(jurisdictions) or None, lang=lang)
+    click.echo(f"Wrote {output}.")
 
 
 @main.command()

@@ -62,9 +62,31 @@ def build(
     )
 
 
-def export(graph: Graph, fmt: RdfFormat, output: Path | None) -> bytes:
-    """Serialise ``graph``; write it atomically to ``output`` when given, and return the bytes."""
-    data = serialize(graph, fmt)
+NETWORK_FORMATS = ("graphml", "gexf")
+
+
+def network_bytes(graph: Graph, fmt: str) -> bytes:
+    """The typed network as GraphML or GEXF (for Gephi or Cytoscape)."""
+    from io import BytesIO
+
+    import networkx as nx
+
+    from kg.network import to_networkx
+
+    net = to_networkx(graph)
+    buffer = BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(net, buffer, encoding="utf-8", prettyprint=True)
+    elif fmt == "gexf":
+        nx.write_gexf(net, buffer, encoding="utf-8", prettyprint=True)
+    else:
+        raise ValueError(f"unknown network format {fmt!r}")
+    return buffer.getvalue()
+
+
+def export(graph: Graph, fmt: str, output: Path | None) -> bytes:
+    """Serialise ``graph`` as RDF or as a network; write it atomically to ``output`` when given."""
+    data = network_bytes(graph, fmt) if fmt in NETWORK_FORMATS else serialize(graph, RdfFormat(fmt))
     if output is not None:
         write_atomic(output, data)
     return data

@@ -106,10 +106,11 @@ def test_export_to_stdout(runner, real_graph):
 
 
 def test_export_rejects_unknown_format(runner):
-    result = runner.invoke(main, ["export", "--format", "csv"])
+    result = runner.invoke(main, ["export", "--format", "xml"])
     assert result.exit_code == 2
-    assert "Invalid value for '--format': 'csv' is not one of 'turtle', 'ntriples', 'jsonld', 'rdfxml'." in (
-        result.stderr
+    assert (
+        "Invalid value for '--format': 'xml' is not one of 'turtle', 'ntriples', 'jsonld', 'rdfxml', 'graphml', 'gexf'."
+        in result.stderr
     )
 
 

@@ -1,0 +1,166 @@
+"""Comparative analysis on the graph; every result is a pandas DataFrame.
+
+Matrices count a jurisdiction's own instruments together with those of its
+sub-jurisdictions (a US state counts towards the US), and list top-level
+jurisdictions only, so rows are comparable.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+from kg.network import to_networkx
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
+    from rdflib import Graph
+
+COMPARE_BY = ("model", "type", "force", "topic")
+INFLUENCE_LINKS = ("based_on", "cites", "precursor_of")
+ROLE_SCORE = {"classified_as_primary": 2, "classified_as_secondary": 1}
+
+
+def _top(net: nx.MultiDiGraph, jurisdiction: str) -> str:
+    """The top-level jurisdiction a jurisdiction belongs to."""
+    while True:
+        parents = [t for _, t, d in net.out_edges(jurisdiction, data=True) if d["relation"] == "part_of"]
+        if not parents:
+            return jurisdiction
+        jurisdiction = parents[0]
+
+
+def _short(node: str) -> str:
+    return node.split(":", 1)[1].rsplit("/", 1)[-1]
+
+
+def comparison_matrix(graph: Graph, by: str) -> pd.DataFrame:
+    """Jurisdictions (rows) by legislative model, instrument type, binding force or topic (columns).
+
+    ``model``: 2 where a source classifies the jurisdiction's model as primary, 1 as
+    secondary, 0 otherwise. The others: number of instruments of that type, binding
+    force, or tagged with that topic.
+    """
+    import pandas as pd
+
+    if by not in COMPARE_BY:
+        raise ValueError(f"unknown comparison {by!r}; choose one of {', '.join(COMPARE_BY)}")
+    net = to_networkx(graph)
+    cells: dict[str, Counter[str]] = defaultdict(Counter)
+    tops = sorted({_top(net, n) for n, d in net.nodes(data=True) if d["kind"] == "jurisdiction"})
+    if by == "model":
+        for source, target, data in net.edges(data=True):
+            if data["relation"] in ROLE_SCORE and net.nodes[target]["kind"] == "model":
+                key = _short(target)
+                cells[source][key] = max(cells[source][key], ROLE_SCORE[data["relation"]])
+        columns = sorted(_short(n) for n, d in net.nodes(data=True) if d["kind"] == "model")
+    else:
+        for node, data in net.nodes(data=True):
+            if data["kind"] != "instrument" or not data["jurisdiction"]:
+                continue
+            top = _top(net, data["jurisdiction"])
+            if by == "type":
+                cells[top][data["instrument_type"]] += 1
+            elif by == "force":
+                cells[top][data["binding_force"]] += 1
+            else:
+                topics = {_short(t) for _, t, d in net.out_edges(node, data=True) if d["relation"] == "about"}
+                for topic in topics:
+                    cells[top][topic] += 1
+        columns = sorted({c for row in cells.values() for c in row})
+    rows = [j for j in tops if cells.get(j)]
+    frame = pd.DataFrame(
+        [[cells[j].get(c, 0) for c in columns] for j in rows],
+        index=pd.Index([_short(j) for j in rows], name="jurisdiction"),
+        columns=pd.Index(columns, name=by),
+    )
+    return frame.astype("int64")
+
+
+def events_per_year(graph: Graph, jurisdictions: list[str] | None = None) -> pd.DataFrame:
+    """Dated events per year (rows) and jurisdiction (columns), sub-jurisdictions folded into their country."""
+    import pandas as pd
+    from rdflib import RDF
+    from rdflib.namespace import DCTERMS
+
+    from kg.network import node_id
+    from kg.vocab import ELI, KG
+
+    net = to_networkx(graph)
+    counts: Counter[tuple[int, str]] = Counter()
+    for event in graph.subjects(RDF.type, KG.LifecycleEvent):
+        instrument = graph.value(event, KG.eventOf)
+        date = graph.value(event, DCTERMS.date)
+        jurisdiction = graph.value(instrument, ELI.jurisdiction) if instrument is not None else None
+        if date is None or jurisdiction is None:
+            continue
+        top = _short(_top(net, node_id(jurisdiction)))
+        if jurisdictions and top not in jurisdictions:
+            continue
+        counts[(int(str(date)[:4]), top)] += 1
+    years = sorted({y for y, _ in counts})
+    columns = sorted({j for _, j in counts})
+    frame = pd.DataFrame(
+        [[counts.get((y, j), 0) for j in columns] for y in years],
+        index=pd.Index(years, name="year"),
+        columns=pd.Index(columns, name="jurisdiction"),
+    )
+    return frame.astype("int64")
+
+
+def influence(graph: Graph) -> pd.DataFrame:
+    """Instruments relied on most: in-degree and PageRank over based-on, cites and precursor-of links."""
+    import networkx as nx
+    import pandas as pd
+
+    net = to_networkx(graph)
+    links = nx.DiGraph()
+    for source, target, data in net.edges(data=True):
+        if data["relation"] in INFLUENCE_LINKS:
+            links.add_edge(source, target)
+    if not links:
+        return pd.DataFrame(columns=["instrument", "title", "jurisdiction", "in_degree", "pagerank"])
+    ranks = nx.pagerank(links, alpha=0.85)
+    rows = [
+        {
+            "instrument": _short(node),
+            "title": net.nodes[node]["label_en"],
+            "jurisdiction": _short(net.nodes[node]["jurisdiction"]) if net.nodes[node].get("jurisdiction") else "",
+            "in_degree": links.in_degree(node),
+            "pagerank": round(ranks[node], 4),
+        }
+        for node in links.nodes
+    ]
+    frame = pd.DataFrame(rows).sort_values(["in_degree", "pagerank", "instrument"], ascending=[False, False, True])
+    return frame.reset_index(drop=True)
+
+
+def similarity(graph: Graph, *, by: tuple[str, ...] = ("topic", "type")) -> pd.DataFrame:
+    """Jaccard similarity of top-level jurisdictions over the topics and types they legislate on.
+
+    Each row is a pair, with the shared items shown as the reason.
+    """
+    import pandas as pd
+
+    features: dict[str, set[str]] = defaultdict(set)
+    for aspect in by:
+        matrix = comparison_matrix(graph, aspect)
+        for jurisdiction, row in matrix.iterrows():
+            features[str(jurisdiction)] |= {f"{aspect}:{c}" for c, v in row.items() if v > 0}
+    rows = []
+    for a, b in combinations(sorted(features), 2):
+        union = features[a] | features[b]
+        shared = sorted(features[a] & features[b])
+        rows.append(
+            {
+                "a": a,
+                "b": b,
+                "jaccard": round(len(shared) / len(union), 3) if union else 0.0,
+                "shared": len(shared),
+                "shared_items": ", ".join(shared),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["a", "b", "jaccard", "shared", "shared_items"])
+    return frame.sort_values(["jaccard", "a", "b"], ascending=[False, True, True]).reset_index(drop=True)

@@ -1,0 +1,167 @@
+"""Comparative analysis: exact matrices on the real data, plots, network exports and notebooks."""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from kg.analysis import comparison_matrix, events_per_year, influence, similarity
+from kg.cli import main
+from kg.network import to_networkx
+
+from .conftest import DATA, REPO
+
+
+def test_model_matrix(real_graph):
+    assert comparison_matrix(real_graph, "model").to_dict() == {
+        "integrated": {"cn": 2, "eu": 1, "sg": 0, "us": 2},
+        "scenario_based": {"cn": 2, "eu": 1, "sg": 0, "us": 2},
+        "soft_law_first": {"cn": 1, "eu": 1, "sg": 2, "us": 1},
+        "unified": {"cn": 1, "eu": 2, "sg": 0, "us": 0},
+    }
+
+
+def test_binding_force_matrix(real_graph):
+    matrix = comparison_matrix(real_graph, "force")
+    assert matrix.loc[["cn", "eu", "sg", "us", "un"]].to_dict("index") == {
+        "cn": {"hard_law": 29, "soft_law": 9},
+        "eu": {"hard_law": 6, "soft_law": 7},
+        "sg": {"hard_law": 0, "soft_law": 13},
+        "us": {"hard_law": 32, "soft_law": 5},
+        "un": {"hard_law": 0, "soft_law": 2},
+    }
+    assert int(matrix.values.sum()) == 112  # every instrument counted once, sub-jurisdictions folded in
+
+
+def test_type_and_topic_matrices(real_graph):
+    types = comparison_matrix(real_graph, "type")
+    assert types.loc["cn", ["law", "administrative_regulation", "departmental_rule"]].tolist() == [12, 4, 11]
+    assert types.loc["us", ["executive_order", "bill", "law", "local_law"]].tolist() == [6, 5, 19, 1]
+    assert types.loc["sg"].sum() == 13
+    topics = comparison_matrix(real_graph, "topic")
+    assert topics.loc["cn", ["generative-ai", "deep-synthesis"]].tolist() == [4, 1]
+    assert topics.loc["us", ["elections", "employment"]].tolist() == [4, 1]
+
+
+def test_unknown_comparison(real_graph):
+    with pytest.raises(ValueError, match="unknown comparison 'year'; choose one of model, type, force, topic"):
+        comparison_matrix(real_graph, "year")
+
+
+def test_events_per_year(real_graph):
+    frame = events_per_year(real_graph)
+    assert int(frame.values.sum()) == 167
+    assert frame.loc[2024, ["cn", "eu", "us", "sg"]].tolist() == [8, 10, 16, 5]
+    assert events_per_year(real_graph, ["eu"]).loc[2023, "eu"] == 4
+
+
+def test_influence(real_graph):
+    top = influence(real_graph).head(3).to_dict("records")
+    assert top[0] == {
+        "instrument": "eu-ai-act",
+        "title": "Artificial Intelligence Act",
+        "jurisdiction": "eu",
+        "in_degree": 4,
+        "pagerank": 0.2206,
+    }
+    assert [r["instrument"] for r in top[1:]] == ["us-dpa-1950", "us-eo-13859"]
+
+
+def test_similarity_shows_the_shared_items(real_graph):
+    pairs = similarity(real_graph)
+    row = pairs[(pairs["a"] == "cn") & (pairs["b"] == "us")].iloc[0]
+    assert (row["jaccard"], row["shared"]) == (0.224, 13)
+    assert row["shared_items"].startswith("topic:ai-governance, topic:employment, topic:ethics")
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_compare_cli_with_heatmap(tmp_path):
+    plot = tmp_path / "models.png"
+    result = CliRunner().invoke(main, ["compare", "--by", "model", "--data", str(DATA), "--plot", str(plot)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2].split() == ["cn", "2", "2", "1", "1"]
+    assert png_size(plot) == (600, 380)  # width max(6, 0.45*4+3) in, height 0.45*4+2 in, at 100 dpi
+    csv_out = CliRunner().invoke(main, ["compare", "--by", "force", "--format", "csv", "--data", str(DATA)])
+    assert csv_out.stdout.splitlines()[0] == "jurisdiction,hard_law,soft_law"
+    md = CliRunner().invoke(main, ["compare", "--by", "force", "--format", "markdown", "--data", str(DATA)])
+    assert md.stdout.splitlines()[0] == "| jurisdiction | hard_law | soft_law |"
+
+
+def test_timeline_chart_with_chinese_labels(tmp_path):
+    png = tmp_path / "timeline.png"
+    result = CliRunner().invoke(
+        main,
+        [
+            "timeline",
+            "--data",
+            str(DATA),
+            "--jurisdiction",
+            "cn",
+            "--jurisdiction",
+            "eu",
+            "--lang",
+            "zh",
+            "-o",
+            str(png),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert png_size(png) == (1400, 370)  # 14 x 3.7 inches for two jurisdictions
+    svg = tmp_path / "timeline.svg"
+    assert CliRunner().invoke(main, ["timeline", "--data", str(DATA), "--lang", "zh", "-o", str(svg)]).exit_code == 0
+    text = svg.read_text(encoding="utf-8")
+    assert "人工智能立法事件时间线" in text  # the title is real text in a CJK font, not missing-glyph boxes
+    assert "Noto Sans CJK" in text
+
+
+def test_plot_format_is_checked(tmp_path):
+    result = CliRunner().invoke(main, ["timeline", "--data", str(DATA), "-o", str(tmp_path / "t.jpg")])
+    assert result.exit_code == 2
+    assert result.stderr == f"{tmp_path / 't.jpg'}: plots are written as .png or .svg, not .jpg\n"
+
+
+@pytest.mark.parametrize(("fmt", "reader"), [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
+def test_network_exports_round_trip(tmp_path, real_graph, fmt, reader):
+    path = tmp_path / f"graph.{fmt}"
+    result = CliRunner().invoke(main, ["export", "--data", str(DATA), "--format", fmt, "--output", str(path)])
+    assert result.exit_code == 0, result.output
+    original = to_networkx(real_graph)
+    back = reader(path)
+    assert back.number_of_nodes() == original.number_of_nodes()
+    assert back.number_of_edges() == original.number_of_edges()
+    node = back.nodes["instrument:eu-ai-act"]
+    assert node["label_zh"] == "人工智能法案"
+    assert node["instrument_type"] == "law"
+    assert int(node["first_year"]) == 2021
+    relations = sorted(d["relation"] for _, _, d in back.edges(data=True) if d.get("relation") == "precursor_of")
+    assert len(relations) == 4
+
+
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+
+
+def test_there_are_analyst_notebooks():
+    assert [p.name for p in NOTEBOOKS] == [
+        "01_compare_jurisdictions.ipynb",
+        "02_deepfakes_elections_and_timelines.ipynb",
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_are_committed_without_outputs(path):
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+            assert "from kg" in "".join(cell["source"]) or "import kg" not in "".join(cell["source"])
+    assert set(notebook["metadata"]) == {"kernelspec", "language_info"}
