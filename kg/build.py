@@ -95,6 +95,7 @@ class GraphBuilder:
         self.base = base_iri
         self.vocabularies = dataset.schema.vocabularies
         self.instruments = {r["id"]: r for r in dataset.rows("instruments")}
+        self.origins: dict[URIRef, Row] = {}  # node -> the table row it came from
         self.graph = Graph()
         for prefix, namespace in PREFIXES.items():
             self.graph.bind(prefix, namespace)
@@ -137,6 +138,7 @@ class GraphBuilder:
             self.graph.add((subject, predicate, Literal(text, lang=lang or language_of(text))))
 
     def add_provenance(self, subject: URIRef, row: Row) -> None:
+        self.origins[subject] = row
         self.add(subject, PROV.wasDerivedFrom, self.iri("sources", row["source"]))
         self.add(subject, KG.locator, row["locator"])
         self.add(subject, SKOS.editorialNote, row["note"])
@@ -168,6 +170,7 @@ class GraphBuilder:
 
     def add_source(self, row: Row) -> None:
         s = self.iri("sources", row["id"])
+        self.origins[s] = row
         self.add(s, RDF.type, KG.Source)
         self.add(s, KG.sourceKind, self.concept("source-kind", row["kind"]))
         self.add_text(s, DCTERMS.title, row["title"])
@@ -199,6 +202,7 @@ class GraphBuilder:
 
     def add_topic(self, row: Row) -> None:
         s = self.iri("topics", row["id"])
+        self.origins[s] = row
         self.add(s, RDF.type, SKOS.Concept)
         self.add(s, SKOS.inScheme, scheme_iri("topic"))
         self.add(s, SKOS.notation, row["id"])
@@ -366,3 +370,9 @@ class GraphBuilder:
 def build_graph(dataset: Dataset, *, base_iri: str = DEFAULT_BASE_IRI) -> Graph:
     """The RDF graph of a validated dataset, including the ontology."""
     return GraphBuilder(dataset, base_iri).build()
+
+
+def build_with_origins(dataset: Dataset, *, base_iri: str = DEFAULT_BASE_IRI) -> tuple[Graph, dict[URIRef, Row]]:
+    """The graph, and for each node built from a row, that row (to report problems at file:line)."""
+    builder = GraphBuilder(dataset, base_iri)
+    return builder.build(), builder.origins

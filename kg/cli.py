@@ -109,12 +109,18 @@ def build(data_dir: Path, out_dir: Path, base_iri: str, quiet: bool) -> None:
 @data_option
 @reports_errors
 def validate(data_dir: Path) -> None:
-    """Check every table against data/datapackage.json; report all problems as path:line:column."""
-    from kg.tables import load_dataset
+    """Check the tables (data/datapackage.json), then the graph's SHACL contract (kg/shapes.ttl).
+
+    Every problem is reported at once as path:line[:column]: message; exit status 2 if any.
+    """
+    from kg.pipeline import validate as run_validation
 
     check_data_dir(data_dir)
-    dataset = load_dataset(data_dir)
-    click.echo(f"OK: {dataset.row_count()} rows in {len(dataset.tables)} tables are valid.")
+    result = run_validation(data_dir)
+    click.echo(
+        f"OK: {result.rows} rows in {result.tables} tables are valid,"
+        f" and the graph ({result.triples} triples) conforms to the SHACL shapes."
+    )
 
 
 @main.command()
@@ -122,10 +128,11 @@ def validate(data_dir: Path) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice([*(f.value for f in RdfFormat), "graphml", "gexf"]),
+    type=click.Choice([*(f.value for f in RdfFormat), "graphml", "gexf", "csv"]),
     default=RdfFormat.turtle.value,
     show_default=True,
-    help="RDF serialisation, or the typed network as GraphML or GEXF (for Gephi or Cytoscape).",
+    help="RDF serialisation, the typed network as GraphML or GEXF (for Gephi or Cytoscape),"
+    " or csv: the tables, rebuilt from the graph, into the folder given by --output.",
 )
 @click.option(
     "--output",
@@ -137,12 +144,18 @@ def validate(data_dir: Path) -> None:
 @base_iri_option
 @reports_errors
 def export(data_dir: Path, fmt: str, output: str, base_iri: str) -> None:
-    """Build the graph and export it as Turtle, N-Triples, JSON-LD, RDF/XML, GraphML or GEXF."""
+    """Build the graph and export it as Turtle, N-Triples, JSON-LD, RDF/XML, GraphML, GEXF or CSV tables."""
     from kg.pipeline import export as run_export
-    from kg.pipeline import load_graph
+    from kg.pipeline import export_csv, load_graph
 
     check_data_dir(data_dir)
+    if fmt == "csv" and output == "-":
+        raise click.UsageError("--format csv writes a folder of tables: give it with --output DIR")
     graph = load_graph(data_dir, base_iri=base_iri)
+    if fmt == "csv":
+        written = export_csv(graph, data_dir, Path(output))
+        click.echo(f"Wrote {len(written)} files to {output} ({len(graph)} triples as tables).", err=True)
+        return
     target = None if output == "-" else Path(output)
     data = run_export(graph, fmt, target)
     if target is None:

@@ -17,6 +17,8 @@ class Problem:
     def __str__(self) -> str:
         if self.line == 0:  # a problem with the whole file
             return f"{self.path}: {self.message}"
+        if self.column == 0:  # a problem with a whole row
+            return f"{self.path}:{self.line}: {self.message}"
         return f"{self.path}:{self.line}:{self.column}: {self.message}"
 
 

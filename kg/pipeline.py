@@ -28,6 +28,29 @@ class BuildResult:
     rows: int
 
 
+@dataclass(frozen=True)
+class ValidationResult:
+    """What a successful validation checked."""
+
+    rows: int
+    tables: int
+    triples: int
+
+
+def validate(data_dir: Path | str, *, base_iri: str = DEFAULT_BASE_IRI) -> ValidationResult:
+    """Table checks, then the SHACL contract on the built graph; raises DataError with every problem."""
+    from kg.build import build_with_origins
+    from kg.errors import DataError
+    from kg.shacl import shacl_problems
+
+    dataset = load_dataset(data_dir)
+    graph, origins = build_with_origins(dataset, base_iri=base_iri)
+    problems = shacl_problems(graph, origins)
+    if problems:
+        raise DataError(problems)
+    return ValidationResult(rows=dataset.row_count(), tables=len(dataset.tables), triples=len(graph))
+
+
 def load_graph(data_dir: Path | str, *, base_iri: str = DEFAULT_BASE_IRI) -> Graph:
     """Validate the tables in ``data_dir`` and return their graph (raises DataError)."""
     from kg.build import build_graph
@@ -63,6 +86,18 @@ def build(
 
 
 NETWORK_FORMATS = ("graphml", "gexf")
+
+
+def export_csv(graph: Graph, data_dir: Path | str, folder: Path | str) -> list[Path]:
+    """The graph back to CSV tables (with the schema of ``data_dir``) in ``folder``."""
+    import json
+
+    from kg.schema import SCHEMA_FILE, load_schema
+    from kg.tabulate import export_tables
+
+    schema = load_schema(Path(data_dir))
+    raw = json.loads((Path(data_dir) / SCHEMA_FILE).read_text(encoding="utf-8"))
+    return export_tables(graph, schema, raw, Path(folder))
 
 
 def network_bytes(graph: Graph, fmt: str) -> bytes:

@@ -25,6 +25,9 @@ DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 DECIMAL_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
 URL_RE = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 BOOLEANS = {"yes": True, "no": False}
+# An HTML or XML tag, comment or doctype: text columns hold plain text only.
+MARKUP_RE = re.compile(r"<(?:[a-zA-Z][\w:-]*|/\s*[a-zA-Z][\w:-]*|!)[^<>]*>")
+FREE_TEXT = frozenset({"note"})  # editorial notes may mention markup (e.g. "<p> tags dropped")
 
 
 @dataclass(frozen=True, order=True)
@@ -331,6 +334,12 @@ def _parse_scalar(value: str, spec: Field, schema: Schema) -> Any:
             )
     if spec.type == "text" and value != value.strip():
         raise ValueError(f"value in column {spec.name!r} has leading or trailing whitespace")
+    if spec.type == "text" and spec.name not in FREE_TEXT:
+        markup = MARKUP_RE.search(value)
+        if markup:
+            raise ValueError(
+                f"value in column {spec.name!r} contains HTML markup {markup.group(0)!r}; text columns hold plain text"
+            )
     return value
 
 
@@ -430,9 +439,37 @@ def _check_rules(dataset: Dataset, problems: list[Problem]) -> None:
                 problems.append(
                     Problem(row.path, row.line, column, f"at least one of {' or '.join(columns)} is required")
                 )
+    _check_event_order(dataset, problems)
     _check_acyclic(dataset, "jurisdictions", "parent", problems)
     _check_acyclic(dataset, "topics", "broader", problems)
     _check_based_on_cycles(dataset, problems)
+
+
+def _check_event_order(dataset: Dataset, problems: list[Problem]) -> None:
+    """No event may be dated before its instrument was first proposed (at the dates' common precision)."""
+    column = dataset.schema.table("events").column_names.index("date") + 1
+    proposals: dict[str, Row] = {}
+    for row in dataset.rows("events"):
+        if row.valid and row["type"] == "proposed":
+            first = proposals.get(row["instrument"])
+            if first is None or str(row["date"]) < str(first["date"]):
+                proposals[row["instrument"]] = row
+    for row in dataset.rows("events"):
+        proposal = proposals.get(row["instrument"])
+        if not row.valid or proposal is None or row is proposal:
+            continue
+        date, proposed = str(row["date"]), str(proposal["date"])
+        common = min(len(date), len(proposed))
+        if date[:common] < proposed[:common]:
+            problems.append(
+                Problem(
+                    row.path,
+                    row.line,
+                    column,
+                    f"event dated {date} is before its instrument {row['instrument']!r} was proposed"
+                    f" ({proposed}, {proposal.location})",
+                )
+            )
 
 
 def _check_acyclic(dataset: Dataset, table_name: str, column: str, problems: list[Problem]) -> None:

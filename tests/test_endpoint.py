@@ -199,3 +199,34 @@ def test_malformed_results(fault_server, mode):
 def test_endpoint_must_be_http():
     with pytest.raises(EndpointError, match="endpoint must be an http\\(s\\) URL, got 'file:///etc/passwd'"):
         RemoteBackend("file:///etc/passwd")
+
+
+def test_real_server_rejecting_a_query(oxigraph_server):
+    endpoint = f"{oxigraph_server}/query"
+    result = CliRunner().invoke(
+        main, ["query", "--sparql", "SELECT ?x WHERE { ?x ?y ?z } ORDER BY", "--endpoint", endpoint]
+    )
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"{endpoint} answered HTTP 400 Bad Request: ")
+    assert "Traceback" not in result.output
+
+
+def test_real_server_answering_an_error(oxigraph_server):
+    endpoint = f"{oxigraph_server}/query"
+    remote = RemoteBackend(endpoint, timeout=5)
+    with pytest.raises(EndpointError, match=rf"^{endpoint} answered HTTP 400 Bad Request: "):
+        remote.select("SELECT ?x WHERE { ?x ?y ?z } ORDER BY")
+
+
+def test_real_server_gone(tmp_path_factory):
+    port = free_port()
+    process = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--location", str(tmp_path_factory.mktemp("gone")), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.kill(process.pid, signal.SIGTERM)
+    process.wait(timeout=10)
+    result = run_remote(f"http://127.0.0.1:{port}/query")
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"cannot reach http://127.0.0.1:{port}/query: ")

@@ -1,0 +1,255 @@
+"""Reliability gates: SHACL contract, nothing curated lost, property-based round trips, atomic builds."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+import warnings
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import XSD, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS
+
+from kg.build import build_graph, build_with_origins
+from kg.cli import main
+from kg.output import RdfFormat, serialize
+from kg.shacl import shacl_problems
+from kg.tables import MARKUP_RE, load_dataset
+from kg.viz import render_html
+from kg.vocab import ELI, KG
+
+from .conftest import DATA, TINY
+
+ID = "https://w3id.org/ai-legislation-kg/id/"
+
+
+# --- SHACL ---------------------------------------------------------------------------
+
+
+def test_real_data_conforms_to_the_shapes():
+    result = CliRunner().invoke(main, ["validate", "--data", str(DATA)])
+    assert result.exit_code == 0
+    assert result.output.startswith("OK: 726 rows in 13 tables are valid, and the graph (")
+    assert result.output.endswith(" triples) conforms to the SHACL shapes.\n")
+
+
+def test_shacl_violations_are_reported_at_their_rows(tiny_dir):
+    graph, origins = build_with_origins(load_dataset(tiny_dir))
+    graph.remove((URIRef(ID + "instrument/xa-ai-law"), ELI.jurisdiction, None))
+    graph.remove((URIRef(ID + "article/xa-ai-law.art5"), ELI.is_part_of, None))
+    graph.remove((URIRef(ID + "claim/claim.xa.unified"), KG.quote, None))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        graph.set((URIRef(ID + "event/xa-ai-law.2024-03.vote"), KG.votesFor, Literal("ten", datatype=XSD.integer)))
+    graph.set((URIRef(ID + "event/xa-bill.2023.proposed"), DCTERMS.date, Literal("2023-13", datatype=XSD.gYearMonth)))
+    assert [str(p) for p in shacl_problems(graph, origins)] == [
+        f"{tiny_dir}/articles.csv:2: SHACL: <{ID}article/xa-ai-law.art5> eli:is_part_of must be part of exactly one"
+        " instrument",
+        f"{tiny_dir}/classifications.csv:2: SHACL: <{ID}claim/claim.xa.unified> kg:quote needs a verbatim quote"
+        " tagged @en or @zh",
+        f'{tiny_dir}/events.csv:2: <{ID}event/xa-ai-law.2024-03.vote> ill-typed literal "ten"^^xsd:integer on'
+        " kg:votesFor",
+        f"{tiny_dir}/events.csv:2: SHACL: <{ID}event/xa-ai-law.2024-03.vote> kg:votesFor votes for must be one"
+        ' non-negative integer (value "ten"^^xsd:integer)',
+        f'{tiny_dir}/events.csv:4: <{ID}event/xa-bill.2023.proposed> ill-typed literal "2023-13"^^xsd:gYearMonth on'
+        " dcterms:date",
+        f"{tiny_dir}/instruments.csv:2: SHACL: <{ID}instrument/xa-ai-law> eli:jurisdiction needs exactly one"
+        " jurisdiction",
+    ]
+
+
+def test_language_tags_are_part_of_the_contract(tiny_dir):
+    graph, origins = build_with_origins(load_dataset(tiny_dir))
+    jurisdiction = URIRef(ID + "jurisdiction/xa")
+    from rdflib import RDFS
+
+    graph.remove((jurisdiction, RDFS.label, Literal("仙那度", lang="zh")))
+    graph.add((jurisdiction, RDFS.label, Literal("仙那度")))
+    assert [str(p) for p in shacl_problems(graph, origins)] == [
+        f"{tiny_dir}/jurisdictions.csv:2: SHACL: <{ID}jurisdiction/xa> rdfs:label needs one English and one Chinese"
+        ' name (value "仙那度")'
+    ]
+
+
+# --- nothing curated is lost ---------------------------------------------------------
+
+
+def test_csv_export_rebuilds_an_isomorphic_graph(tmp_path, real_graph):
+    out = tmp_path / "tables"
+    result = CliRunner().invoke(main, ["export", "--data", str(DATA), "--format", "csv", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"Wrote 14 files to {out} ({len(real_graph)} triples as tables).\n"
+    rebuilt = build_graph(load_dataset(out))
+    assert len(rebuilt) == len(real_graph)
+    assert isomorphic(rebuilt, real_graph)
+    for path in DATA.glob("*.csv"):  # the same rows come back (in key order)
+        with path.open(encoding="utf-8") as a, (out / path.name).open(encoding="utf-8") as b:
+            assert len(list(csv.reader(a))) == len(list(csv.reader(b))), path.name
+
+
+def test_csv_export_needs_a_folder():
+    result = CliRunner().invoke(main, ["export", "--data", str(DATA), "--format", "csv"])
+    assert result.exit_code == 2
+    assert "--format csv writes a folder of tables: give it with --output DIR" in result.stderr
+
+
+# --- atomic outputs ----------------------------------------------------------------------
+
+
+def test_a_build_failing_halfway_leaves_the_previous_build_intact(tmp_path, monkeypatch):
+    out = tmp_path / "build"
+    assert CliRunner().invoke(main, ["build", "--data", str(DATA), "--out", str(out), "-q"]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken_page(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("disk full while rendering the page")
+
+    monkeypatch.setattr("kg.viz.render_html", broken_page)
+    with pytest.raises(RuntimeError, match="disk full"):
+        from kg.pipeline import build
+
+        build(DATA, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # graph.ttl was not replaced either
+
+
+# --- property-based round trips ---------------------------------------------------------------
+
+TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff")
+    | st.sampled_from("\n\t\"\\'"),
+    min_size=1,
+    max_size=40,
+).filter(lambda s: s == s.strip() and not MARKUP_RE.search(s))
+DATES = st.dates(min_value=__import__("datetime").date(1990, 1, 1), max_value=__import__("datetime").date(2030, 12, 31))
+
+
+def write_rows(folder: Path, table: str, header: list[str], rows: list[list[str]]) -> None:
+    with (folder / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+@st.composite
+def datasets(draw: st.DrawFn) -> dict[str, object]:
+    titles = draw(st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=4))
+    events = [
+        (
+            draw(st.integers(0, len(titles) - 1)),
+            draw(DATES),
+            draw(st.sampled_from(["year", "month", "day"])),
+            draw(st.none() | st.integers(0, 10_000)),
+        )
+        for _ in range(draw(st.integers(0, 5)))
+    ]
+    return {"titles": titles, "events": events, "quote": draw(TEXT), "note": draw(st.none() | TEXT)}
+
+
+def make_folder(base: Path, data: dict[str, object]) -> Path:
+    folder = base / "data"
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(TINY, folder, ignore=shutil.ignore_patterns("expected.ttl"))
+    shutil.copy(DATA / "datapackage.json", folder / "datapackage.json")
+    header = next(csv.reader((folder / "instruments.csv").open(encoding="utf-8")))
+    rows = [
+        [
+            f"xa-gen-{i}",
+            "xa",
+            "law",
+            "hard_law",
+            zh,
+            en,
+            "yes",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "src-a",
+            "一",
+            data["note"] or "",
+        ]
+        for i, (zh, en) in enumerate(data["titles"])  # type: ignore[arg-type]
+    ]
+    with (folder / "instruments.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    event_header = next(csv.reader((folder / "events.csv").open(encoding="utf-8")))
+    event_rows = []
+    for n, (index, day, precision, votes) in enumerate(data["events"]):  # type: ignore[misc]
+        text = day.isoformat()[: {"year": 4, "month": 7, "day": 10}[precision]]
+        event_rows.append(
+            [
+                f"gen-event-{n}",
+                f"xa-gen-{index}",
+                text,
+                "adopted",
+                "",
+                "" if votes is None else str(votes),
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "src-a",
+                "一",
+                "",
+            ]
+        )
+    with (folder / "events.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(event_rows)
+    assert header and event_header
+    claims = folder / "classifications.csv"
+    write_rows(
+        claims.parent,
+        "classifications",
+        next(csv.reader(claims.open(encoding="utf-8"))),
+        [["claim.gen", "xa", "unified", "primary", data["quote"], "src-a", "一", ""]],
+    )
+    return folder
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=datasets())
+def test_random_valid_rows_round_trip_through_every_format(tmp_path, data):
+    graph = build_graph(load_dataset(make_folder(tmp_path, data)))
+    for fmt in RdfFormat:
+        parsed = Graph().parse(data=serialize(graph, fmt).decode("utf-8"), format=fmt.plugin)
+        assert isomorphic(parsed, graph), fmt
+
+
+def page_nodes(html: str) -> dict[str, dict[str, object]]:
+    block = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', html, re.S)
+    assert block is not None
+    return {n["id"]: n for n in json.loads(block.group(1))["nodes"]}
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=TEXT, title_zh=TEXT)
+def test_arbitrary_unicode_survives_turtle_jsonld_and_the_page(tmp_path, title, title_zh):
+    data = {"titles": [(title_zh, title)], "events": [], "quote": "引语", "note": None}
+    graph = build_graph(load_dataset(make_folder(tmp_path, data)))
+    node = URIRef(ID + "instrument/xa-gen-0")
+    for fmt in (RdfFormat.turtle, RdfFormat.jsonld):
+        parsed = Graph().parse(data=serialize(graph, fmt).decode("utf-8"), format=fmt.plugin)
+        titles = {(str(t), t.language) for t in parsed.objects(node, DCTERMS.title)}
+        assert titles == {(title, "en"), (title_zh, "zh")}
+    html = render_html(graph)
+    assert "</script" not in html.split('id="kg-data">', 1)[1].split("</script>", 1)[0]
+    shown = page_nodes(html)["instrument:xa-gen-0"]
+    assert (shown["label_en"], shown["label_zh"]) == (title, title_zh)
+
+
+def test_fixed_unicode_examples_survive(tmp_path):
+    samples = ['人工智能 🤖 "quoted" back\\slash', "line one\nline two", "tab\there", "emoji 🇪🇺 and ' apostrophe"]
+    for sample in samples:
+        test_arbitrary_unicode_survives_turtle_jsonld_and_the_page.hypothesis.inner_test(tmp_path, sample, sample)
