@@ -109,8 +109,8 @@ def test_export_rejects_unknown_format(runner):
     result = runner.invoke(main, ["export", "--format", "xml"])
     assert result.exit_code == 2
     assert (
-        "Invalid value for '--format': 'xml' is not one of 'turtle', 'ntriples', 'jsonld', 'rdfxml', 'graphml', 'gexf', 'csv'."
-        in result.stderr
+        "Invalid value for '--format': 'xml' is not one of 'turtle', 'ntriples', 'jsonld', 'rdfxml', 'graphml',"
+        " 'gexf', 'csv'." in result.stderr
     )
 
 
