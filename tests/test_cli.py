@@ -14,12 +14,16 @@ from kg.cli import main
 
 from .conftest import DATA, edit_csv
 
-COMMANDS = ["build", "validate", "export", "stats"]
+COMMANDS = sorted(main.commands)
 
 
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def test_the_command_set():
+    assert COMMANDS == ["build", "compare", "export", "push", "query", "stats", "status", "timeline", "validate", "viz"]
 
 
 @pytest.mark.parametrize("command", [[], *[[c] for c in COMMANDS]])

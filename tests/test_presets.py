@@ -1,0 +1,260 @@
+"""Every preset with exact expected rows or values on the real data."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph
+
+from kg.presets import load_presets, run_preset
+
+
+@pytest.fixture(scope="module")
+def q(real_graph):
+    def run(name: str, **params: str):
+        return run_preset(real_graph, name, **params).fillna("")
+
+    return run
+
+
+def records(frame, *columns: str) -> list[tuple]:
+    return [tuple(row) for row in frame[list(columns)].itertuples(index=False)]
+
+
+def test_there_are_17_presets():
+    assert sorted(load_presets()) == [
+        "activity", "bodies", "by-topic", "comparison", "ended", "international", "legal-basis", "provenance",
+        "risk-tiers", "search", "soft-law-around-unified", "status-on-date", "subgraph", "subnational", "table2",
+        "timeline", "unclassified",
+    ]  # fmt: skip
+
+
+def test_comparison(q):
+    frame = q("comparison")
+    assert len(frame) == 31
+    assert records(
+        frame[frame["jurisdiction"] == "sg"], "scheme", "concept", "role", "source", "hard_law", "soft_law"
+    ) == [
+        ("legislative-model", "soft_law_first", "primary", "seed-004", 0, 13),
+        ("orientation", "technology_development", "primary", "seed-004", 0, 13),
+    ]
+    us = frame[frame["jurisdiction"] == "us"]
+    assert records(us, "concept", "role") == [
+        ("integrated", "primary"),
+        ("scenario_based", "primary"),
+        ("soft_law_first", "secondary"),
+        ("balancing_development_security", "secondary"),
+        ("technology_development", "primary"),
+    ]
+    assert set(us["hard_law"]) == {32} and set(us["soft_law"]) == {5}
+    assert records(frame[frame["jurisdiction"] == "vn"], "concept", "hard_law", "soft_law") == [("", 1, 0)]
+    assert q("comparison", lang="zh").loc[0, "name"] == "巴西"
+
+
+def test_timeline(q):
+    frame = q("timeline", instrument="EO 14110")
+    assert records(frame, "date", "event", "body", "refines", "source") == [
+        ("2023-10-30", "signed", "President of the United States", "", "seed-004"),
+        ("2023-10-30", "signed", "President of the United States", "us-eo-14110.2023-10-30.signed", "ref-casetext"),
+        ("2025-01-20", "repealed", "President of the United States", "", "ref-wikimili-eo-14179"),
+    ]
+
+
+def test_status_on_date(q):
+    frame = q("status-on-date", jurisdiction="eu", date="2025-03-01")
+    assert records(frame, "instrument", "status", "since") == [
+        ("eu-altai", "adopted", ""),
+        ("eu-civil-law-rules-robotics", "adopted", ""),
+        ("eu-ep-civil-liability-resolution", "adopted", ""),
+        ("eu-ethics-guidelines-trustworthy-ai", "adopted", ""),
+        ("eu-aild-proposal", "draft", ""),
+        ("eu-pld-proposal-2022", "draft", ""),
+        ("eu-ai-act", "in_force", "2024-08-01"),
+        ("eu-pld-2024", "in_force", "2024-12-08"),
+    ]
+
+
+def test_table2(q):
+    frame = q("table2", lang="zh")
+    assert len(frame) == 15
+    assert records(frame.head(2), "level", "title", "date", "number") == [
+        ("法律", "中华人民共和国突发事件应对法(2024修订)", "2024-06-28", "第五十六条"),
+        ("法律", "中华人民共和国个人信息保护法", "2021-08-20", "第六十二条"),
+    ]
+    assert list(frame["level"]) == ["法律"] * 4 + ["行政法规"] * 4 + ["部门规章"] * 7
+    assert frame.loc[14, "text"] == (
+        "卫生健康主管部门应当逐步完善人工智能医疗器械临床使用规范，鼓励医疗机构加强人工智能医疗器械临床使用培训。"
+    )
+
+
+def test_legal_basis(q):
+    assert records(q("legal-basis", instrument="生成式人工智能服务管理暂行办法"), "basis", "type", "via") == [
+        ("cn-csl", "law", "cn-csl"),
+        ("cn-dsl", "law", "cn-dsl"),
+        ("cn-pipl", "law", "cn-pipl"),
+        ("cn-stpl", "law", "cn-stpl"),
+    ]
+
+
+def test_by_topic(q):
+    frame = q("by-topic", topic="generative-ai")
+    assert sorted(set(frame["instrument"])) == [
+        "cn-ai-content-labelling-measures",
+        "cn-genai-measures",
+        "cn-network-data-security-regulations",
+        "cn-third-plenum-decision",
+        "sg-genai-framework",
+        "us-ai-labeling-act",
+    ]
+    elections = q("by-topic", topic="选举")  # the Chinese label works too
+    assert sorted(set(elections["jurisdiction"])) == ["us-ca", "us-fl", "us-mi", "us-ms", "us-ny"]
+
+
+def test_soft_law_around_unified(q):
+    assert records(q("soft-law-around-unified"), "law", "relation", "instrument", "binding_force", "first_date") == [
+        ("eu-ai-act", "complements", "eu-aild-proposal", "hard_law", "2022"),
+        ("eu-ai-act", "complements", "eu-gpai-code-of-practice", "soft_law", "2025-07-10"),
+        ("eu-ai-act", "precursor_of", "eu-algorithmic-accountability-framework", "soft_law", ""),
+        ("eu-ai-act", "precursor_of", "eu-civil-law-rules-robotics", "soft_law", "2017-02-16"),
+        ("eu-ai-act", "precursor_of", "eu-ethics-guidelines-trustworthy-ai", "soft_law", "2019-04-08"),
+        ("eu-ai-act", "precursor_of", "eu-trustworthy-ai-assessment-list", "soft_law", ""),
+    ]
+
+
+def test_activity(q):
+    frame = q("activity")
+    assert len(frame) == 62
+    assert int(frame["events"].sum()) == 167
+    assert records(frame[frame["year"] == "2024"], "jurisdiction", "events", "instruments")[:4] == [
+        ("br", 1, 1),
+        ("cn", 8, 7),
+        ("coe", 3, 1),
+        ("eu", 10, 2),
+    ]
+
+
+def test_ended(q):
+    assert records(q("ended", date="2025-12-31"), "when", "event", "instrument", "by_instrument") == [
+        ("2024-09-29", "vetoed", "us-ca-sb1047", ""),
+        ("2025-01-06", "lapsed", "ca-aida", ""),
+        ("2025-01-20", "repealed", "us-eo-14110", "us-eo-14148"),
+        ("2025-08", "invalidated", "us-ca-ab2839", ""),
+        ("2025-08-05", "invalidated", "us-ca-ab2655", ""),
+        ("2025-10-06", "withdrawn", "eu-aild-proposal", ""),
+    ]
+    everything = q("ended")
+    assert records(everything.tail(2), "when", "instrument", "by_instrument") == [
+        ("2026-05-14", "us-co-ai-act", "us-co-sb26-189"),
+        ("2027-07-01", "us-ut-ai-policy-act", ""),  # a scheduled sunset
+    ]
+
+
+def test_provenance(q):
+    frame = q("provenance", instrument="coe-ai-convention")
+    assert len(frame) == 20
+    assert records(frame.head(6), "kind", "statement", "source") == [
+        ("article", "coe-ai-convention.purpose", "seed-004"),
+        ("event", "coe-ai-convention.2024-05-17.adopted", "ref-civil-ge-622850"),
+        ("event", "coe-ai-convention.2024-09-05.signed", "seed-004"),
+        ("event", "coe-ai-convention.2024-09-05.signed.2", "ref-anews-2024-09-05"),
+        ("instrument", "coe-ai-convention", "seed-004"),
+        ("relation", "coe-ai-convention party ad", "ref-anews-2024-09-05"),
+    ]
+    status = frame[frame["kind"] == "status claim"]
+    assert records(status, "statement", "source") == [
+        ("status.later.coe-ai-convention", "ref-coe-convention-sources-conflict")
+    ]
+    assert frame.loc[0, "source_title"] == "全球人工智能立法的主要模式、各国实践及发展趋势研究"
+
+
+def test_search(q):
+    assert records(q("search", text="深度合成"), "kind", "id", "field") == [
+        ("article", "cn-deep-synthesis-provisions.ex-ante-oversight", "text"),
+        ("article", "cn-deep-synthesis-provisions.provider-responsibility", "text"),
+        ("instrument", "cn-deep-synthesis-provisions", "title"),
+    ]
+    english = q("search", text="DEEPFAKE")
+    assert "us-ca-ab2655" in set(english["instrument"])
+
+
+def test_risk_tiers(q):
+    frame = q("risk-tiers", lang="zh")
+    assert len(frame) == 14
+    assert records(frame[frame["framework"] == "eu_ai_act"], "rank", "tier") == [
+        (1, "不可接受风险"),
+        (2, "高风险"),
+        (3, "有限风险"),
+        (4, "最小风险"),
+    ]
+    assert records(frame[frame["framework"] == "scholars_liability"], "tier", "liability") == [
+        ("高风险", "no_fault"),
+        ("有限风险", "presumed_fault"),
+        ("低风险", "fault"),
+    ]
+
+
+def test_international(q):
+    frame = q("international")
+    assert len(frame) == 16
+    convention = frame[frame["instrument"] == "coe-ai-convention"]
+    assert sorted(set(convention["party"])) == [
+        "ad",
+        "ca",
+        "ch",
+        "eu",
+        "gb",
+        "ge",
+        "il",
+        "is",
+        "jp",
+        "md",
+        "no",
+        "sm",
+        "us",
+    ]
+    assert records(convention[convention["party"] == "eu"], "role", "party_date") == [
+        ("party", "2026-05-15"),
+        ("signatory", "2024-09-05"),
+    ]
+    assert records(frame[frame["organisation"] == "un"], "instrument", "first_date") == [
+        ("un-ga-ai-capacity-resolution", "2024-07-01"),
+        ("un-ga-ai-resolution-2024", "2024-03-21"),
+    ]
+
+
+def test_subnational(q):
+    frame = q("subnational")
+    assert (len(frame), frame["instrument"].nunique()) == (28, 17)
+    assert sorted(set(frame["parent"])) == ["us", "us-ny"]
+    assert records(
+        frame[frame["instrument"] == "us-nyc-ll144"], "jurisdiction", "parent", "scenario", "first_date"
+    ) == [("us-nyc", "us-ny", "recruitment", "2021")]
+
+
+def test_bodies(q):
+    frame = q("bodies")
+    assert len(frame) == 128
+    cac = frame[(frame["body"] == "cn-cac") & (frame["role"] == "issued")]
+    assert sorted(cac["instrument"]) == [
+        "cn-algorithm-recommendation-provisions",
+        "cn-deep-synthesis-provisions",
+        "cn-genai-measures",
+    ]
+    parliament = frame[(frame["body"] == "eu-parliament") & (frame["role"] == "voted")]
+    assert records(parliament, "date", "instrument") == [
+        ("2023-06", "eu-ai-act"),
+        ("2023-06-14", "eu-ai-act"),
+        ("2024-03-13", "eu-ai-act"),
+        ("2024-03-13", "eu-ai-act"),
+        ("2026-06-16", "eu-digital-omnibus-ai"),
+    ]
+
+
+def test_subgraph(real_graph):
+    graph = run_preset(real_graph, "subgraph", jurisdiction="Singapore")
+    assert isinstance(graph, Graph)
+    assert len(graph) == 1023
+    assert set(graph) <= set(real_graph)
+
+
+def test_unclassified(q):
+    assert list(q("unclassified")["jurisdiction"]) == ["br", "ca", "gb", "it", "jp", "kr", "kz", "vn"]
