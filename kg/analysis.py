@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 from kg.network import to_networkx
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import networkx as nx
     import pandas as pd
-    from rdflib import Graph
+    from rdflib import Graph, URIRef
 
 COMPARE_BY = ("model", "type", "force", "topic")
 INFLUENCE_LINKS = ("based_on", "cites", "precursor_of")
@@ -79,9 +81,8 @@ def comparison_matrix(graph: Graph, by: str) -> pd.DataFrame:
     return frame.astype("int64")
 
 
-def events_per_year(graph: Graph, jurisdictions: list[str] | None = None) -> pd.DataFrame:
-    """Dated events per year (rows) and jurisdiction (columns), sub-jurisdictions folded into their country."""
-    import pandas as pd
+def dated_events(graph: Graph, jurisdictions: list[str] | None = None) -> Iterator[tuple[URIRef, str, str]]:
+    """(instrument, date as written, top-level jurisdiction id) for every dated event, in a stable order."""
     from rdflib import RDF
     from rdflib.namespace import DCTERMS
 
@@ -89,17 +90,24 @@ def events_per_year(graph: Graph, jurisdictions: list[str] | None = None) -> pd.
     from kg.vocab import ELI, KG
 
     net = to_networkx(graph)
-    counts: Counter[tuple[int, str]] = Counter()
-    for event in graph.subjects(RDF.type, KG.LifecycleEvent):
+    for event in sorted(graph.subjects(RDF.type, KG.LifecycleEvent), key=str):
         instrument = graph.value(event, KG.eventOf)
         date = graph.value(event, DCTERMS.date)
         jurisdiction = graph.value(instrument, ELI.jurisdiction) if instrument is not None else None
         if date is None or jurisdiction is None:
             continue
         top = _short(_top(net, node_id(jurisdiction)))
-        if jurisdictions and top not in jurisdictions:
-            continue
-        counts[(int(str(date)[:4]), top)] += 1
+        if not jurisdictions or top in jurisdictions:
+            yield instrument, str(date), top
+
+
+def events_per_year(graph: Graph, jurisdictions: list[str] | None = None) -> pd.DataFrame:
+    """Dated events per year (rows) and jurisdiction (columns), sub-jurisdictions folded into their country."""
+    import pandas as pd
+
+    counts: Counter[tuple[int, str]] = Counter(
+        (int(date[:4]), top) for _, date, top in dated_events(graph, jurisdictions)
+    )
     years = sorted({y for y, _ in counts})
     columns = sorted({j for _, j in counts})
     frame = pd.DataFrame(

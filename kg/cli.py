@@ -66,6 +66,25 @@ def base_iri_option(command: Callable[..., None]) -> Callable[..., None]:
     )(command)
 
 
+def results_options(format_help: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """--format (table, csv, tsv, json, markdown) and --lang, shared by the commands that print query results."""
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        command = click.option(
+            "--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Label language."
+        )(command)
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["table", "csv", "tsv", "json", "markdown"]),
+            default="table",
+            show_default=True,
+            help=format_help,
+        )(command)
+
+    return decorate
+
+
 def check_data_dir(data_dir: Path) -> None:
     if not data_dir.is_dir():
         raise click.UsageError(f"no data folder at {data_dir}; pass --data DIR", ctx=click.get_current_context())
@@ -264,15 +283,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--list", "list_presets", is_flag=True, help="List the presets and their parameters.")
 @click.option("--file", "query_file", type=click.Path(dir_okay=False, path_type=Path), help="Run the query in a file.")
 @click.option("--sparql", "query_text", help="Run this query text.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json", "markdown"]),
-    default="table",
-    show_default=True,
-    help="Output format for SELECT results (json is the SPARQL 1.1 results format). CONSTRUCT gives Turtle.",
-)
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Label language.")
+@results_options("Output format for SELECT results (json is the SPARQL 1.1 results format). CONSTRUCT gives Turtle.")
 @click.option("--endpoint", help="SPARQL 1.1 query endpoint to run on instead of the local data.")
 @click.option("--graph", "graph_iri", help="With --endpoint: query this named graph as the default graph.")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for --endpoint.")
@@ -363,15 +374,7 @@ def _backend(endpoint: str | None, graph_iri: str | None, timeout: float, data_d
 @main.command()
 @click.option("--as-of", "as_of", help="Reference date YYYY-MM-DD (default: the date of the latest recorded event).")
 @click.option("--jurisdiction", help="Only this jurisdiction and its sub-jurisdictions (id or name).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json", "markdown"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Label language.")
+@results_options("Output format.")
 @data_option
 @reports_errors
 def status(as_of: str | None, jurisdiction: str | None, fmt: str, lang: str, data_dir: Path) -> None:

@@ -13,22 +13,15 @@ from typing import TYPE_CHECKING, Any
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SDO, SKOS
 
+from kg.build import RELATION_PROPERTIES
 from kg.vocab import CONCEPT_BASE, ELI, KG
 
 if TYPE_CHECKING:
     import networkx as nx
     from rdflib import Graph
 
-# Instrument-to-instrument links, by edge type.
-INSTRUMENT_LINKS = {
-    "based_on": ELI.based_on,
-    "amends": ELI.amends,
-    "repeals": ELI.repeals,
-    "implements": ELI.implements,
-    "cites": ELI.cites,
-    "complements": KG.complements,
-    "precursor_of": KG.precursorOf,
-}
+# Instrument-to-instrument links, by edge type: the properties the relations table maps to.
+INSTRUMENT_LINKS = RELATION_PROPERTIES
 
 
 def node_id(iri: URIRef) -> str:

@@ -79,34 +79,22 @@ def heatmap(matrix: pd.DataFrame, path: Path, *, title: str) -> None:
 def timeline_chart(graph: Graph, path: Path, *, jurisdictions: list[str] | None = None, lang: str = "en") -> None:
     """Events per jurisdiction over time, one row per jurisdiction, each event's instrument labelled."""
     _setup()
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
-    from rdflib import RDF, Literal
-    from rdflib.namespace import DCTERMS
-
-    from kg.analysis import _short, _top
-    from kg.network import node_id, to_networkx
-    from kg.vocab import ELI, KG
-
-    net = to_networkx(graph)
-    points: dict[str, list[tuple[object, str, str]]] = {}
     import datetime
 
-    for event in sorted(graph.subjects(RDF.type, KG.LifecycleEvent), key=str):
-        instrument = graph.value(event, KG.eventOf)
-        date = graph.value(event, DCTERMS.date)
-        jurisdiction = graph.value(instrument, ELI.jurisdiction) if instrument is not None else None
-        if date is None or jurisdiction is None:
-            continue
-        top = _short(_top(net, node_id(jurisdiction)))
-        if jurisdictions and top not in jurisdictions:
-            continue
-        text = str(date)
-        day = datetime.date(
-            int(text[:4]), int(text[5:7]) if len(text) >= 7 else 1, int(text[8:10]) if len(text) == 10 else 1
-        )
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    from rdflib import Literal
+    from rdflib.namespace import DCTERMS
+
+    from kg.analysis import dated_events
+    from kg.network import node_id
+
+    points: dict[str, list[tuple[datetime.date, str, str]]] = {}
+    for instrument, text, top in dated_events(graph, jurisdictions):
+        month = int(text[5:7]) if len(text) >= 7 else 1
+        day = datetime.date(int(text[:4]), month, int(text[8:10]) if len(text) == 10 else 1)
         titles = {t.language: str(t) for t in graph.objects(instrument, DCTERMS.title) if isinstance(t, Literal)}
-        label = titles.get(lang) or titles.get("en") or titles.get("zh") or _short(node_id(instrument))
+        label = titles.get(lang) or titles.get("en") or titles.get("zh") or node_id(instrument).split(":", 1)[1]
         points.setdefault(top, []).append((day, label[:40], str(instrument)))
     if not points:
         raise PlotError("no dated events for the chosen jurisdictions")

@@ -234,13 +234,58 @@ def _details(graph: Graph, instrument: URIRef) -> dict[str, Any]:
     }
 
 
-def layout(net: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
-    """Positions for large graphs, computed once with networkx (deterministic)."""
-    import networkx as nx
+def layout(net: nx.MultiDiGraph, spacing: float = 28.0) -> dict[str, tuple[float, float]]:
+    """Positions for large graphs, computed once in O(n) (deterministic, no physics needed).
 
-    simple = nx.Graph(net.to_undirected(as_view=True))
-    positions = nx.spring_layout(simple, seed=7, iterations=30, scale=40 * math.sqrt(max(len(simple), 1)))
-    return {k: (round(float(x), 1), round(float(y), 1)) for k, (x, y) in positions.items()}
+    Each top-level jurisdiction is a cluster on a large circle: the jurisdiction at
+    its centre, its instruments, articles and bodies on a golden-angle spiral around
+    it. Topics and legislative concepts shared across clusters sit in the middle.
+    """
+    from collections import defaultdict
+
+    def top(jurisdiction: str) -> str:
+        seen = set()
+        while jurisdiction not in seen:
+            seen.add(jurisdiction)
+            parents = [t for _, t, d in net.out_edges(jurisdiction, data=True) if d["relation"] == "part_of"]
+            if not parents:
+                break
+            jurisdiction = parents[0]
+        return jurisdiction
+
+    anchor: dict[str, str] = {}
+    for node, data in net.nodes(data=True):
+        if data["kind"] == "jurisdiction":
+            anchor[node] = top(node)
+        elif data["kind"] == "instrument" and data.get("jurisdiction"):
+            anchor[node] = top(data["jurisdiction"])
+    for node, data in net.nodes(data=True):
+        if node in anchor:
+            continue
+        linked = sorted(m for m in (*net.predecessors(node), *net.successors(node)) if m in anchor)
+        if data["kind"] in ("article", "body") and linked:
+            anchor[node] = anchor[linked[0]]
+        else:
+            anchor[node] = ""  # shared concepts: the middle
+    groups: dict[str, list[str]] = defaultdict(list)
+    for node in sorted(net.nodes):
+        groups[anchor[node]].append(node)
+    clusters = sorted(g for g in groups if g)
+    biggest = max((len(groups[g]) for g in clusters), default=1)
+    radius = spacing * math.sqrt(biggest) * 2.2 + spacing * math.sqrt(len(groups.get("", []))) + 200
+    golden = math.pi * (3 - math.sqrt(5))
+    positions: dict[str, tuple[float, float]] = {}
+    for index, group in enumerate(["", *clusters]):
+        if group:
+            angle = 2 * math.pi * (index - 1) / max(len(clusters), 1)
+            cx, cy = radius * math.cos(angle), radius * math.sin(angle)
+        else:
+            cx = cy = 0.0
+        members = sorted(groups[group], key=lambda n: (n != group, n))  # the jurisdiction itself first
+        for k, node in enumerate(members):
+            r = spacing * math.sqrt(k)
+            positions[node] = (round(cx + r * math.cos(k * golden), 1), round(cy + r * math.sin(k * golden), 1))
+    return positions
 
 
 def page_data(graph: Graph, *, lang: str = "en") -> dict[str, Any]:

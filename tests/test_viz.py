@@ -213,3 +213,36 @@ def test_hostile_data_is_escaped(browser, tiny_dir, tmp_path):
         assert page.external == []
     finally:
         page.page.close()
+
+
+def load_generator():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_generate", Path(__file__).resolve().parents[1] / "bench" / "generate.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_large_graphs_get_a_precomputed_layout_without_physics(tmp_path):
+    from kg.pipeline import load_graph
+    from kg.viz import PHYSICS_LIMIT, page_data
+
+    folder = tmp_path / "x5"
+    counts = load_generator().generate(Path(__file__).resolve().parents[1] / "data", folder, 5)
+    assert counts["instruments"] == 5 * 112
+    data = page_data(load_graph(folder))
+    assert len(data["nodes"]) > PHYSICS_LIMIT
+    assert data["physics"] is False
+    positions = [(n["x"], n["y"]) for n in data["nodes"]]
+    assert len(set(positions)) == len(positions)  # every node has its own place
+
+
+def test_small_graphs_keep_physics(real_graph):
+    from kg.viz import page_data
+
+    data = page_data(real_graph)
+    assert data["physics"] is True
+    assert all("x" not in n for n in data["nodes"])
