@@ -85,6 +85,19 @@ def results_options(format_help: str) -> Callable[[Callable[..., None]], Callabl
     return decorate
 
 
+STORES = ("auto", "memory", "oxigraph")
+
+
+def store_option(command: Callable[..., None]) -> Callable[..., None]:
+    return click.option(
+        "--store",
+        type=click.Choice(STORES),
+        default="auto",
+        show_default=True,
+        help="Local engine: oxigraph (fast embedded store) or memory (rdflib); auto picks oxigraph.",
+    )(command)
+
+
 def check_data_dir(data_dir: Path) -> None:
     if not data_dir.is_dir():
         raise click.UsageError(f"no data folder at {data_dir}; pass --data DIR", ctx=click.get_current_context())
@@ -294,6 +307,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     default=None,
     help="Folder of presets (default: the project's queries/).",
 )
+@store_option
 @data_option
 @reports_errors
 def query(
@@ -308,6 +322,7 @@ def query(
     graph_iri: str | None,
     timeout: float,
     queries_dir: Path | None,
+    store: str,
     data_dir: Path,
 ) -> None:
     """Run a SPARQL preset (NAME), a query file or a query text, locally or on an endpoint.
@@ -335,7 +350,7 @@ def query(
     chosen = [x for x in (name, query_file, query_text) if x]
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of NAME, --file or --sparql (or --list)")
-    backend = _backend(endpoint, graph_iri, timeout, data_dir)
+    backend = _backend(endpoint, graph_iri, timeout, data_dir, store)
     values = _parse_params(params)
     if name:
         catalogue = preset_lib.load_presets(folder)
@@ -348,7 +363,11 @@ def query(
         if values:
             raise click.UsageError("-p parameters apply to presets only")
         text = query_file.read_text(encoding="utf-8") if query_file else query_text
-        preset = preset_lib.parse_preset("ad-hoc", "# title: ad-hoc query\n" + str(text))
+        import dataclasses
+
+        # The header only names the query; the text itself is run as given, so error lines match the user's.
+        header = preset_lib.parse_preset("ad-hoc", "# title: ad-hoc query\n" + str(text))
+        preset = dataclasses.replace(header, query=str(text))
     bound = preset_lib.bind(preset, values, backend)
     if preset.is_construct:
         from kg.output import RdfFormat, serialize
@@ -360,24 +379,31 @@ def query(
     click.echo(render(backend.select(bound), ResultFormat(fmt), base=DEFAULT_BASE_IRI), nl=False)
 
 
-def _backend(endpoint: str | None, graph_iri: str | None, timeout: float, data_dir: Path) -> Any:
-    from kg.sparql import LocalBackend, RemoteBackend
+def _backend(endpoint: str | None, graph_iri: str | None, timeout: float, data_dir: Path, store: str = "auto") -> Any:
+    """Where queries run: a server, or the cached build in the fast store or in rdflib."""
+    from kg.sparql import LocalBackend, OxigraphBackend, RemoteBackend
 
     if endpoint:
         return RemoteBackend(endpoint, timeout=timeout, default_graph=graph_iri)
-    from kg.pipeline import load_graph
+    from kg.cache import cached_ntriples
 
     check_data_dir(data_dir)
-    return LocalBackend(load_graph(data_dir))
+    path = cached_ntriples(data_dir)
+    if store == "memory":
+        from rdflib import Graph
+
+        return LocalBackend(Graph().parse(path, format="nt"))
+    return OxigraphBackend.from_ntriples(path)
 
 
 @main.command()
 @click.option("--as-of", "as_of", help="Reference date YYYY-MM-DD (default: the date of the latest recorded event).")
 @click.option("--jurisdiction", help="Only this jurisdiction and its sub-jurisdictions (id or name).")
 @results_options("Output format.")
+@store_option
 @data_option
 @reports_errors
-def status(as_of: str | None, jurisdiction: str | None, fmt: str, lang: str, data_dir: Path) -> None:
+def status(as_of: str | None, jurisdiction: str | None, fmt: str, lang: str, store: str, data_dir: Path) -> None:
     """Status of every instrument on a date, derived from its dated events, beside what sources reported.
 
     Without --as-of the reference date is the latest date on which something
@@ -385,13 +411,10 @@ def status(as_of: str | None, jurisdiction: str | None, fmt: str, lang: str, dat
     do not count), so the answer does not depend on today's date.
     """
     from kg.formats import ResultFormat, render
-    from kg.pipeline import load_graph
     from kg.presets import load_presets, run
-    from kg.sparql import LocalBackend
     from kg.status import latest_event_date
 
-    check_data_dir(data_dir)
-    backend = LocalBackend(load_graph(data_dir))
+    backend = _backend(None, None, 0, data_dir, store)
     date = as_of or latest_event_date(backend)
     values = {"date": date, "lang": lang}
     if jurisdiction:

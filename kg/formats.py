@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING
 from kg.output import format_table
 
 if TYPE_CHECKING:
-    from rdflib.term import Node
-
     from kg.sparql import Results
+    from kg.terms import Term
 
 
 class ResultFormat(StrEnum):
@@ -24,14 +23,12 @@ class ResultFormat(StrEnum):
     markdown = "markdown"
 
 
-def display(term: Node | None, base: str) -> str:
+def display(term: Term | None, base: str) -> str:
     """A readable cell: our own resources by id, concepts by notation, literals as text."""
-    from rdflib import URIRef
-
     if term is None:
         return ""
-    text = str(term)
-    if isinstance(term, URIRef) and (text.startswith(base) or "/ai-legislation-kg/concept/" in text):
+    text = term.value
+    if term.kind == "uri" and (text.startswith(base) or "/ai-legislation-kg/concept/" in text):
         return text.rstrip("/").rsplit("/", 1)[-1]
     return text
 
@@ -66,9 +63,5 @@ def render(results: Results, fmt: ResultFormat, *, base: str) -> str:
     return out.getvalue()
 
 
-def _number_or_text(term: Node | None, text: str) -> object:
-    from rdflib import Literal
-
-    if isinstance(term, Literal) and isinstance(term.toPython(), int) and not isinstance(term.toPython(), bool):
-        return int(text)
-    return text
+def _number_or_text(term: Term | None, text: str) -> object:
+    return int(text) if term is not None and term.is_integer else text

@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError
+from kg.terms import XSD, Term
 
 if TYPE_CHECKING:
-    from rdflib.term import Node
-
     from kg.sparql import Backend, Results
 
 DEFAULT_QUERIES = Path(__file__).resolve().parent.parent / "queries"
@@ -146,7 +145,7 @@ def bind(preset: Preset, values: Mapping[str, Any], backend: Backend) -> str:
     if unknown:
         known = ", ".join(p.name for p in preset.parameters) or "none"
         raise PresetError(f"unknown parameter {unknown[0]!r} for preset {preset.name!r}; its parameters: {known}")
-    terms: dict[str, Node] = {}
+    terms: dict[str, Term] = {}
     for param in preset.parameters:
         raw = values.get(param.name, param.default)
         if raw is None or raw == "":
@@ -158,7 +157,7 @@ def bind(preset: Preset, values: Mapping[str, Any], backend: Backend) -> str:
     return inject_values(preset.query, terms)
 
 
-def inject_values(query: str, terms: Mapping[str, Node]) -> str:
+def inject_values(query: str, terms: Mapping[str, Term]) -> str:
     """Add ``VALUES (?a ?b) { (t1 t2) }`` at the start of every WHERE group.
 
     Subqueries are evaluated on their own in SPARQL, so a parameter must be bound
@@ -175,10 +174,8 @@ def inject_values(query: str, terms: Mapping[str, Node]) -> str:
     return bound
 
 
-def to_term(param: Parameter, raw: str, backend: Backend) -> Node:
+def to_term(param: Parameter, raw: str, backend: Backend) -> Term:
     """Turn a parameter value typed by an analyst into an RDF term."""
-    from rdflib import XSD, Literal
-
     if param.type == "date":
         if not DATE_RE.match(raw):
             raise PresetError(f"parameter {param.name!r}: {raw!r} is not a date; use YYYY-MM-DD")
@@ -188,13 +185,13 @@ def to_term(param: Parameter, raw: str, backend: Backend) -> Node:
             datetime.date.fromisoformat(raw)
         except ValueError:
             raise PresetError(f"parameter {param.name!r}: {raw!r} is not a real date") from None
-        return Literal(raw, datatype=XSD.date)
+        return Term.literal(raw, datatype=XSD + "date")
     if param.type == "lang":
         if raw not in LANGS:
             raise PresetError(f"parameter {param.name!r}: {raw!r} is not a label language; use en or zh")
-        return Literal(raw)
+        return Term.literal(raw)
     if param.type == "text":
-        return Literal(raw)
+        return Term.literal(raw)
     return resolve(param.type, raw, backend)
 
 
@@ -226,12 +223,12 @@ LOOKUP_QUERIES = {
 }
 
 
-def local_id(node: Node) -> str:
+def local_id(node: Term) -> str:
     """The row id at the end of a resource IRI."""
     return str(node).rstrip("/").rsplit("/", 1)[-1]
 
 
-def resolve(kind: str, text: str, backend: Backend) -> Node:
+def resolve(kind: str, text: str, backend: Backend) -> Term:
     """Find the one resource of ``kind`` that ``text`` names.
 
     Tried in order, stopping at the first level with matches: the id; an exact
@@ -239,12 +236,12 @@ def resolve(kind: str, text: str, backend: Backend) -> Node:
     a token (e.g. "2024/1689"); a title fragment in either language.
     """
     rows = backend.select(LOOKUP_QUERIES[kind]).rows
-    keys: dict[Node, set[tuple[str, str]]] = {}
+    keys: dict[Term, set[tuple[str, str]]] = {}
     for node, key, key_kind in rows:
         keys.setdefault(node, set()).add((str(key_kind), str(key)))
     needle = text.strip().casefold()
 
-    def matching(test: Any) -> list[Node]:
+    def matching(test: Any) -> list[Term]:
         return sorted({n for n, ks in keys.items() if any(test(k, v.casefold()) for k, v in ks)}, key=str)
 
     levels = [
@@ -262,7 +259,7 @@ def resolve(kind: str, text: str, backend: Backend) -> Node:
     raise PresetError(f"no {kind} matches {text!r}; give an id, an official identifier or a title fragment")
 
 
-def _describe(node: Node, keys: set[tuple[str, str]]) -> str:
+def _describe(node: Term, keys: set[tuple[str, str]]) -> str:
     titles = sorted(v for k, v in keys if k == "title")
     return f"{local_id(node)} ({titles[0]})" if titles else local_id(node)
 
@@ -301,11 +298,7 @@ def to_dataframe(results: Results) -> Any:
     return frame.convert_dtypes()  # integer columns with gaps stay integers (Int64), text stays text
 
 
-def python_value(term: Node | None) -> Any:
-    from rdflib import XSD, Literal
-
+def python_value(term: Term | None) -> Any:
     if term is None:
         return None
-    if isinstance(term, Literal) and term.datatype == XSD.integer:
-        return int(term)
-    return str(term)
+    return int(term.value) if term.is_integer else term.value

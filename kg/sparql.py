@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kg.errors import KgError
+from kg.terms import Term, from_oxigraph, from_rdflib
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rdflib import Graph
-    from rdflib.term import Node
 
 SPARQL_JSON = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
@@ -40,10 +42,10 @@ class EndpointError(KgError):
 
 @dataclass(frozen=True)
 class Results:
-    """SELECT results: variable names and rows of RDF terms (None where unbound)."""
+    """SELECT results: variable names and rows of terms (None where unbound)."""
 
     variables: tuple[str, ...]
-    rows: tuple[tuple[Node | None, ...], ...]
+    rows: tuple[tuple[Term | None, ...], ...]
 
     def to_json(self) -> dict[str, Any]:
         """The standard SPARQL 1.1 Query Results JSON Format."""
@@ -57,34 +59,22 @@ class Results:
         return {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}}
 
 
-def term_to_json(term: Node) -> dict[str, str]:
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    assert isinstance(term, Literal)
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype is not None:
-        out["datatype"] = str(term.datatype)
+def term_to_json(term: Term) -> dict[str, str]:
+    out = {"type": term.kind, "value": term.value}
+    if term.lang:
+        out["xml:lang"] = term.lang
+    elif term.datatype:
+        out["datatype"] = term.datatype
     return out
 
 
-def term_from_json(value: dict[str, str]) -> Node:
-    from rdflib import XSD, BNode, Literal, URIRef
-
+def term_from_json(value: dict[str, str]) -> Term:
     kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    datatype = value.get("datatype")
-    if datatype == str(XSD.string):  # SPARQL 1.1 servers may type plain literals; they are equal
-        datatype = None
-    return Literal(value["value"], lang=value.get("xml:lang"), datatype=URIRef(datatype) if datatype else None)
+    if kind in ("uri", "bnode"):
+        return Term(kind, value["value"])
+    if kind not in ("literal", "typed-literal"):
+        raise ValueError(f"unknown term type {kind!r}")
+    return Term.literal(value["value"], lang=value.get("xml:lang"), datatype=value.get("datatype"))
 
 
 class Backend(Protocol):
@@ -116,13 +106,63 @@ class LocalBackend:
         if result.type != "SELECT":
             raise QueryError(f"expected a SELECT query, got {result.type}")
         variables = tuple(str(v) for v in result.vars)
-        return Results(variables, tuple(tuple(row) for row in result))
+        return Results(variables, tuple(tuple(from_rdflib(t) for t in row) for row in result))
 
     def construct(self, query: str) -> Graph:
         result = self._run(query)
         if result.type not in ("CONSTRUCT", "DESCRIBE"):
             raise QueryError(f"expected a CONSTRUCT or DESCRIBE query, got {result.type}")
         return result.graph
+
+
+class OxigraphBackend:
+    """The fast embedded store: pyoxigraph's own SPARQL engine (never rdflib's)."""
+
+    def __init__(self, store: object) -> None:
+        self.store = store
+
+    @classmethod
+    def from_ntriples(cls, path: Path) -> OxigraphBackend:
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        with path.open("rb") as handle:
+            store.load(handle, format=ox.RdfFormat.N_TRIPLES)
+        return cls(store)
+
+    def _run(self, query: str) -> object:
+        try:
+            return self.store.query(query)  # type: ignore[attr-defined]
+        except SyntaxError as exc:
+            import re
+
+            found = re.match(r"error at (\d+):(\d+): (.*)", str(exc), re.S)
+            if found:
+                line, column, message = found.groups()
+                raise QueryError(f"query syntax error at line {line}, column {column}: {message}") from None
+            raise QueryError(f"query syntax error: {exc}") from None
+        except (OSError, ValueError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
+
+    def select(self, query: str) -> Results:
+        import pyoxigraph as ox
+
+        solutions = self._run(query)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        variables = tuple(v.value for v in solutions.variables)
+        rows = tuple(tuple(from_oxigraph(s[name]) for name in variables) for s in solutions)
+        return Results(variables, rows)
+
+    def construct(self, query: str) -> Graph:
+        import pyoxigraph as ox
+        from rdflib import Graph
+
+        triples = self._run(query)
+        if not isinstance(triples, ox.QueryTriples):
+            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        return Graph().parse(data=data.decode("utf-8"), format="nt")
 
 
 class RemoteBackend:

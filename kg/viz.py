@@ -427,6 +427,7 @@ def select_graph(
 ) -> Graph:
     """The part of the graph to draw: everything, some jurisdictions, or a preset's result."""
     from rdflib import Graph as RdfGraph
+    from rdflib import URIRef
 
     from kg.presets import PresetError, bind, load_presets, resolve
     from kg.sparql import LocalBackend
@@ -453,7 +454,8 @@ def select_graph(
             column = results.variables.index("instrument")
             for row in results.rows:
                 if row[column] is not None:
-                    out += instrument_neighbourhood(graph, resolve("instrument", str(row[column]), backend))
+                    node = resolve("instrument", str(row[column]), backend)
+                    out += instrument_neighbourhood(graph, URIRef(node.value))
     _add_vocabulary(graph, out)
     return out
 

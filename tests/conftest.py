@@ -12,6 +12,12 @@ DATA = REPO / "data"
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny"
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):
+    """Cached builds go to a temporary folder, never into the repository's build/."""
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "kg-cache"))
+
+
 @pytest.fixture(scope="session")
 def real_dataset():
     from kg.tables import load_dataset

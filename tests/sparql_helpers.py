@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from rdflib import Literal, URIRef
-
 from kg.presets import Preset, bind
 from kg.sparql import Backend, Results
 
@@ -20,47 +18,15 @@ EXAMPLES: dict[str, dict[str, str]] = {
 
 
 def comparable(results: Results) -> list[tuple]:
-    """Rows as plain tuples: (kind, value, language-or-datatype) per cell."""
-    out = []
-    for row in results.rows:
-        cells = []
-        for term in row:
-            if term is None:
-                cells.append(None)
-            elif isinstance(term, URIRef):
-                cells.append(("iri", str(term)))
-            else:
-                assert isinstance(term, Literal)
-                cells.append(("lit", str(term), term.language or (str(term.datatype) if term.datatype else None)))
-        out.append(tuple(cells))
-    return out
+    """Rows as plain tuples of (kind, value, language, datatype) per cell."""
+    return [tuple(None if t is None else (t.kind, t.value, t.lang, t.datatype) for t in row) for row in results.rows]
 
 
 def oxigraph_select(store, query: str) -> Results:
-    """Run a SELECT on a pyoxigraph Store and convert to kg Results."""
-    import pyoxigraph as ox
+    """Run a SELECT on a pyoxigraph Store through the project's fast-store backend."""
+    from kg.sparql import OxigraphBackend
 
-    solutions = store.query(query)
-    variables = tuple(v.value for v in solutions.variables)
-    rows = []
-    for solution in solutions:
-        row = []
-        for name in variables:
-            term = solution[name]
-            if term is None:
-                row.append(None)
-            elif isinstance(term, ox.NamedNode):
-                row.append(URIRef(term.value))
-            else:
-                datatype = term.datatype.value
-                if term.language:
-                    row.append(Literal(term.value, lang=term.language))
-                elif datatype == "http://www.w3.org/2001/XMLSchema#string":
-                    row.append(Literal(term.value))
-                else:
-                    row.append(Literal(term.value, datatype=URIRef(datatype)))
-        rows.append(tuple(row))
-    return Results(variables, tuple(rows))
+    return OxigraphBackend(store).select(query)
 
 
 def bound_query(preset: Preset, backend: Backend) -> str:

@@ -1,0 +1,108 @@
+"""The fast embedded store and the build cache behind kg query."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cache import cached_ntriples, fingerprint
+from kg.cli import main
+from kg.presets import bind, load_presets
+from kg.sparql import OxigraphBackend
+
+from .conftest import DATA, edit_csv
+from .sparql_helpers import EXAMPLES
+
+PRESETS = load_presets()
+
+
+def test_presets_never_use_rdflib_on_the_fast_store(tmp_path, monkeypatch):
+    import rdflib
+
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("rdflib's SPARQL engine was used on the fast store")
+
+    monkeypatch.setattr(rdflib.Graph, "query", forbidden)
+    backend = OxigraphBackend.from_ntriples(cached_ntriples(DATA, folder=tmp_path))
+    for name, preset in PRESETS.items():
+        query = bind(preset, EXAMPLES.get(name, {}), backend)
+        if preset.is_construct:
+            assert len(backend.construct(query)) > 0
+        else:
+            assert backend.select(query).rows, name
+
+
+def test_a_query_process_does_not_import_rdflib(tmp_path):
+    env = {**os.environ, "KG_CACHE_DIR": str(tmp_path)}
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from kg.cli import main\n"
+        f"result = CliRunner().invoke(main, ['query', 'table2', '--format', 'csv', '--data', {str(DATA)!r}])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print(len(result.output.splitlines()), 'rdflib' in sys.modules)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True)  # builds the cache
+    warm = subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True, text=True)
+    assert warm.stdout.split() == ["16", "False"]
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_both_local_stores_print_the_same(name):
+    args = ["query", name, "--format", "json", "--data", str(DATA)]
+    for key, value in EXAMPLES.get(name, {}).items():
+        args += ["-p", f"{key}={value}"]
+    fast = CliRunner().invoke(main, [*args, "--store", "oxigraph"])
+    memory = CliRunner().invoke(main, [*args, "--store", "memory"])
+    assert fast.exit_code == memory.exit_code == 0, fast.output + memory.output
+    if PRESETS[name].is_construct:
+        from rdflib import Graph
+        from rdflib.compare import isomorphic
+
+        from .test_presets_engines import canonical_numbers
+
+        a = Graph().parse(data=fast.stdout, format="turtle")
+        b = Graph().parse(data=memory.stdout, format="turtle")
+        assert isomorphic(canonical_numbers(a), canonical_numbers(b))
+    else:
+        assert fast.stdout == memory.stdout
+
+
+def test_the_cache_is_reused_and_never_stale(tiny_dir, tmp_path):
+    first = cached_ntriples(tiny_dir, folder=tmp_path)
+    stamp = first.stat().st_mtime_ns
+    time.sleep(0.01)
+    assert cached_ntriples(tiny_dir, folder=tmp_path) == first
+    assert first.stat().st_mtime_ns == stamp  # not rebuilt
+    edit_csv(tiny_dir / "bodies.csv", "Parliament of Xanadu", "Great Parliament of Xanadu")
+    second = cached_ntriples(tiny_dir, folder=tmp_path)
+    assert second != first and not first.exists()
+    assert "Great Parliament of Xanadu" in second.read_text(encoding="utf-8")
+    assert fingerprint(tiny_dir) != fingerprint(tiny_dir, "http://example.org/other/")
+
+
+def test_query_sees_a_data_change_at_once(tiny_dir):
+    args = ["query", "--sparql", "SELECT ?n WHERE { ?b a <https://w3id.org/ai-legislation-kg/ontology#Body> ;"
+            " <http://www.w3.org/2000/01/rdf-schema#label> ?n FILTER(LANG(?n) = 'en') }", "--format", "csv",
+            "--data", str(tiny_dir)]  # fmt: skip
+    assert CliRunner().invoke(main, args).stdout == "n\nParliament of Xanadu\n"
+    edit_csv(tiny_dir / "bodies.csv", "Parliament of Xanadu", "Diet of Xanadu")
+    assert CliRunner().invoke(main, args).stdout == "n\nDiet of Xanadu\n"
+
+
+def test_bad_data_is_still_reported_through_the_cache(tiny_dir):
+    edit_csv(tiny_dir / "events.csv", "2024-06-28,published", "2024-02-30,published")
+    result = CliRunner().invoke(main, ["query", "table2", "--data", str(tiny_dir)])
+    assert result.exit_code == 2
+    assert "'2024-02-30' in column 'date' is not a real date" in result.stderr
+
+
+def test_syntax_errors_on_the_fast_store():
+    result = CliRunner().invoke(main, ["query", "--sparql", "SELECT ?x WHERE {", "--data", str(DATA)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("query syntax error")
