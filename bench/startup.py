@@ -17,6 +17,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from results import write_section  # noqa: E402
+
 FLOOR = "import rdflib; rdflib.Graph().query('SELECT * WHERE {?s ?p ?o} LIMIT 1')"
 
 
@@ -60,15 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         row("kg --help", help_),
         "",
     ]
-    results = HERE / "RESULTS.md"
-    text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
-    if "## Start-up" in text:
-        head, _, rest = text.partition("## Start-up")
-        tail = rest.split("\n## ", 1)
-        text = head + "\n".join(lines) + ("\n## " + tail[1] if len(tail) > 1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(lines)
-    results.write_text(text, encoding="utf-8")
+    write_section("Start-up", lines)
     print("\n".join(lines))
     return 0
 

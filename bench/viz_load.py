@@ -23,6 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
+from results import write_section  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
@@ -96,15 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         f"| load in headless Chromium until ready | {statistics.median(loads):.2f} | {_runs(loads)} |",
         "",
     ]
-    results = HERE / "RESULTS.md"
-    text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n\n"
-    if "## Graph browser" in text:
-        head, _, rest = text.partition("## Graph browser")
-        tail = rest.split("\n## ", 1)
-        text = head + "\n".join(lines) + ("\n## " + tail[1] if len(tail) > 1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(lines)
-    results.write_text(text, encoding="utf-8")
+    write_section("Graph browser", lines)
     print("\n".join(lines))
     return 0
 
