@@ -14,6 +14,7 @@ from rdflib.namespace import DCTERMS, PROV, SDO, SKOS
 from rdflib.term import Node
 
 from kg import DEFAULT_BASE_IRI
+from kg.progress import Step, no_progress
 from kg.tables import Dataset, PartialDate, Row
 from kg.vocab import ELI, KG, concept, ontology_path, scheme_iri
 
@@ -147,7 +148,7 @@ class GraphBuilder:
 
     # -- tables --
 
-    def build(self) -> Graph:
+    def build(self, on_step: Step = no_progress) -> Graph:
         self.graph.parse(ontology_path(), format="turtle")
         for table, method in (
             ("sources", self.add_source),
@@ -164,6 +165,7 @@ class GraphBuilder:
             ("findings", self.add_finding),
             ("status_claims", self.add_status_claim),
         ):
+            on_step(f"building {table}")
             for row in self.dataset.rows(table):
                 method(row)
         return self.graph
@@ -367,12 +369,14 @@ class GraphBuilder:
         self.add_provenance(s, row)
 
 
-def build_graph(dataset: Dataset, *, base_iri: str = DEFAULT_BASE_IRI) -> Graph:
+def build_graph(dataset: Dataset, *, base_iri: str = DEFAULT_BASE_IRI, on_step: Step = no_progress) -> Graph:
     """The RDF graph of a validated dataset, including the ontology."""
-    return GraphBuilder(dataset, base_iri).build()
+    return GraphBuilder(dataset, base_iri).build(on_step)
 
 
-def build_with_origins(dataset: Dataset, *, base_iri: str = DEFAULT_BASE_IRI) -> tuple[Graph, dict[URIRef, Row]]:
+def build_with_origins(
+    dataset: Dataset, *, base_iri: str = DEFAULT_BASE_IRI, on_step: Step = no_progress
+) -> tuple[Graph, dict[URIRef, Row]]:
     """The graph, and for each node built from a row, that row (to report problems at file:line)."""
     builder = GraphBuilder(dataset, base_iri)
-    return builder.build(), builder.origins
+    return builder.build(on_step), builder.origins

@@ -7,7 +7,8 @@ Heavy libraries (rdflib, pandas) are imported inside the commands so that
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,19 @@ def store_option(command: Callable[..., None]) -> Callable[..., None]:
     )(command)
 
 
+@contextmanager
+def progress_bar(data_dir: Path) -> Iterator[Any]:
+    """A progress bar on stderr for building from ``data_dir`` (drawn only on a terminal)."""
+    from kg.pipeline import build_steps
+    from kg.progress import TerminalProgress
+
+    progress = TerminalProgress(build_steps(data_dir))
+    try:
+        yield progress
+    finally:
+        progress.close()
+
+
 def check_data_dir(data_dir: Path) -> None:
     if not data_dir.is_dir():
         raise click.UsageError(f"no data folder at {data_dir}; pass --data DIR", ctx=click.get_current_context())
@@ -127,7 +141,8 @@ def build(data_dir: Path, out_dir: Path, base_iri: str, quiet: bool) -> None:
     from kg.pipeline import build as run_build
 
     check_data_dir(data_dir)
-    result = run_build(data_dir, out_dir, base_iri=base_iri)
+    with progress_bar(data_dir) as progress:
+        result = run_build(data_dir, out_dir, base_iri=base_iri, on_step=progress)
     if quiet:
         click.echo(result.turtle_path)
         return
@@ -148,7 +163,8 @@ def validate(data_dir: Path) -> None:
     from kg.pipeline import validate as run_validation
 
     check_data_dir(data_dir)
-    result = run_validation(data_dir)
+    with progress_bar(data_dir) as progress:
+        result = run_validation(data_dir, on_step=progress)
     click.echo(
         f"OK: {result.rows} rows in {result.tables} tables are valid,"
         f" and the graph ({result.triples} triples) conforms to the SHACL shapes."
@@ -183,7 +199,8 @@ def export(data_dir: Path, fmt: str, output: str, base_iri: str) -> None:
     check_data_dir(data_dir)
     if fmt == "csv" and output == "-":
         raise click.UsageError("--format csv writes a folder of tables: give it with --output DIR")
-    graph = load_graph(data_dir, base_iri=base_iri)
+    with progress_bar(data_dir) as progress:
+        graph = load_graph(data_dir, base_iri=base_iri, on_step=progress)
     if fmt == "csv":
         written = export_csv(graph, data_dir, Path(output))
         click.echo(f"Wrote {len(written)} files to {output} ({len(graph)} triples as tables).", err=True)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from kg import DEFAULT_BASE_IRI
 from kg.output import RdfFormat, serialize, write_atomic
+from kg.progress import Step, no_progress
 from kg.tables import load_dataset
 
 if TYPE_CHECKING:
@@ -37,29 +38,44 @@ class ValidationResult:
     triples: int
 
 
-def validate(data_dir: Path | str, *, base_iri: str = DEFAULT_BASE_IRI) -> ValidationResult:
+def validate(
+    data_dir: Path | str, *, base_iri: str = DEFAULT_BASE_IRI, on_step: Step = no_progress
+) -> ValidationResult:
     """Table checks, then the SHACL contract on the built graph; raises DataError with every problem."""
     from kg.build import build_with_origins
     from kg.errors import DataError
     from kg.shacl import shacl_problems
 
-    dataset = load_dataset(data_dir)
-    graph, origins = build_with_origins(dataset, base_iri=base_iri)
+    dataset = load_dataset(data_dir, on_step=on_step)
+    graph, origins = build_with_origins(dataset, base_iri=base_iri, on_step=on_step)
+    on_step("checking the SHACL shapes")
     problems = shacl_problems(graph, origins)
     if problems:
         raise DataError(problems)
     return ValidationResult(rows=dataset.row_count(), tables=len(dataset.tables), triples=len(graph))
 
 
-def load_graph(data_dir: Path | str, *, base_iri: str = DEFAULT_BASE_IRI) -> Graph:
+def load_graph(data_dir: Path | str, *, base_iri: str = DEFAULT_BASE_IRI, on_step: Step = no_progress) -> Graph:
     """Validate the tables in ``data_dir`` and return their graph (raises DataError)."""
     from kg.build import build_graph
 
-    return build_graph(load_dataset(data_dir), base_iri=base_iri)
+    return build_graph(load_dataset(data_dir, on_step=on_step), base_iri=base_iri, on_step=on_step)
+
+
+def build_steps(data_dir: Path | str) -> int:
+    """How many progress steps a build of ``data_dir`` reports (for a progress bar's length)."""
+    from kg.schema import load_schema
+
+    return 2 * len(load_schema(Path(data_dir)).tables) + 3
 
 
 def build(
-    data_dir: Path | str, out_dir: Path | str, *, base_iri: str = DEFAULT_BASE_IRI, lang: str = "en"
+    data_dir: Path | str,
+    out_dir: Path | str,
+    *,
+    base_iri: str = DEFAULT_BASE_IRI,
+    lang: str = "en",
+    on_step: Step = no_progress,
 ) -> BuildResult:
     """Validate, build and write ``out_dir/graph.ttl`` and ``out_dir/graph.html``.
 
@@ -69,10 +85,13 @@ def build(
     from kg.build import build_graph
     from kg.viz import render_html
 
-    dataset = load_dataset(data_dir)
-    graph = build_graph(dataset, base_iri=base_iri)
+    dataset = load_dataset(data_dir, on_step=on_step)
+    graph = build_graph(dataset, base_iri=base_iri, on_step=on_step)
+    on_step("writing Turtle")
     turtle = serialize(graph, RdfFormat.turtle)
+    on_step("rendering the graph browser")
     html = render_html(graph, lang=lang).encode("utf-8")
+    on_step("writing files")
     out = Path(out_dir)
     write_atomic(out / GRAPH_FILE, turtle)
     write_atomic(out / HTML_FILE, html)

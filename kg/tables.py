@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import DataError, Problem
+from kg.progress import Step, no_progress
 from kg.schema import Field, Schema, TableSchema, load_schema
 
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -82,13 +83,14 @@ class Dataset:
         return sum(len(rows) for rows in self.tables.values())
 
 
-def load_dataset(data_dir: Path | str) -> Dataset:
+def load_dataset(data_dir: Path | str, *, on_step: Step = no_progress) -> Dataset:
     """Read and validate every table; raise :class:`DataError` listing all problems."""
     data_dir = Path(data_dir)
     schema = load_schema(data_dir)
     problems: list[Problem] = []
     dataset = Dataset(data_dir=data_dir, schema=schema)
     for table in schema.tables:
+        on_step(f"reading {table.path}")
         rows = _load_table(data_dir, table, schema, problems)
         if rows is None:
             dataset.unreadable.add(table.name)

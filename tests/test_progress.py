@@ -1,0 +1,38 @@
+"""Progress is reported step by step, and drawn only on a terminal."""
+
+from __future__ import annotations
+
+import io
+
+from kg.pipeline import build, build_steps
+from kg.progress import TerminalProgress
+
+from .conftest import DATA
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_build_reports_every_step(tmp_path):
+    steps: list[str] = []
+    build(DATA, tmp_path, on_step=steps.append)
+    assert len(steps) == build_steps(DATA) == 29
+    assert steps[0] == "reading sources.csv"
+    assert steps[13] == "building sources"
+    assert steps[-3:] == ["writing Turtle", "rendering the graph browser", "writing files"]
+
+
+def test_bar_on_a_terminal_and_silence_in_a_pipe():
+    terminal = FakeTerminal()
+    bar = TerminalProgress(4, stream=terminal, width=8)
+    bar("reading sources.csv")
+    bar("building")
+    assert terminal.getvalue().split("\r")[-1].rstrip() == "[####....] 2/4 building"
+    bar.close()
+    pipe = io.StringIO()
+    silent = TerminalProgress(4, stream=pipe)
+    silent("reading sources.csv")
+    silent.close()
+    assert pipe.getvalue() == ""
