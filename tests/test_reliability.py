@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import json
 import re
 import shutil
@@ -127,94 +128,53 @@ TEXT = st.text(
     min_size=1,
     max_size=40,
 ).filter(lambda s: s == s.strip() and not MARKUP_RE.search(s))
-DATES = st.dates(min_value=__import__("datetime").date(1990, 1, 1), max_value=__import__("datetime").date(2030, 12, 31))
-
-
-def write_rows(folder: Path, table: str, header: list[str], rows: list[list[str]]) -> None:
-    with (folder / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+DATES = st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2030, 12, 31))
 
 
 @st.composite
 def datasets(draw: st.DrawFn) -> dict[str, object]:
     titles = draw(st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=4))
     events = [
-        (
-            draw(st.integers(0, len(titles) - 1)),
-            draw(DATES),
-            draw(st.sampled_from(["year", "month", "day"])),
-            draw(st.none() | st.integers(0, 10_000)),
-        )
+        (draw(st.integers(0, len(titles) - 1)), draw(DATES), draw(st.sampled_from(["year", "month", "day"])),
+         draw(st.none() | st.integers(0, 10_000)))
         for _ in range(draw(st.integers(0, 5)))
-    ]
+    ]  # fmt: skip
     return {"titles": titles, "events": events, "quote": draw(TEXT), "note": draw(st.none() | TEXT)}
 
 
+def write_rows(path: Path, rows: list[dict[str, str]], *, append: bool = True) -> None:
+    """Add rows (by column name; missing columns stay empty) to a table, or replace its rows."""
+    header = next(csv.reader(path.open(encoding="utf-8")))
+    with path.open("a" if append else "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n", restval="")
+        if not append:
+            writer.writeheader()
+        writer.writerows(rows)
+
+
 def make_folder(base: Path, data: dict[str, object]) -> Path:
+    """The tiny fixture plus generated instruments, events and a claim."""
     folder = base / "data"
     if folder.exists():
         shutil.rmtree(folder)
     shutil.copytree(TINY, folder, ignore=shutil.ignore_patterns("expected.ttl"))
     shutil.copy(DATA / "datapackage.json", folder / "datapackage.json")
-    header = next(csv.reader((folder / "instruments.csv").open(encoding="utf-8")))
-    rows = [
-        [
-            f"xa-gen-{i}",
-            "xa",
-            "law",
-            "hard_law",
-            zh,
-            en,
-            "yes",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "src-a",
-            "一",
-            data["note"] or "",
-        ]
+    provenance = {"source": "src-a", "locator": "一"}
+    instruments = [
+        {"id": f"xa-gen-{i}", "jurisdiction": "xa", "type": "law", "binding_force": "hard_law", "title_zh": zh,
+         "title_en": en, "title_en_translated": "yes", "note": data["note"] or "", **provenance}
         for i, (zh, en) in enumerate(data["titles"])  # type: ignore[arg-type]
-    ]
-    with (folder / "instruments.csv").open("a", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-    event_header = next(csv.reader((folder / "events.csv").open(encoding="utf-8")))
-    event_rows = []
-    for n, (index, day, precision, votes) in enumerate(data["events"]):  # type: ignore[misc]
-        text = day.isoformat()[: {"year": 4, "month": 7, "day": 10}[precision]]
-        event_rows.append(
-            [
-                f"gen-event-{n}",
-                f"xa-gen-{index}",
-                text,
-                "adopted",
-                "",
-                "" if votes is None else str(votes),
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "src-a",
-                "一",
-                "",
-            ]
-        )
-    with (folder / "events.csv").open("a", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(event_rows)
-    assert header and event_header
-    claims = folder / "classifications.csv"
-    write_rows(
-        claims.parent,
-        "classifications",
-        next(csv.reader(claims.open(encoding="utf-8"))),
-        [["claim.gen", "xa", "unified", "primary", data["quote"], "src-a", "一", ""]],
-    )
+    ]  # fmt: skip
+    write_rows(folder / "instruments.csv", instruments)
+    events = [
+        {"id": f"gen-event-{n}", "instrument": f"xa-gen-{index}", "type": "adopted",
+         "date": day.isoformat()[: {"year": 4, "month": 7, "day": 10}[precision]],
+         "votes_for": "" if votes is None else str(votes), **provenance}
+        for n, (index, day, precision, votes) in enumerate(data["events"])  # type: ignore[misc]
+    ]  # fmt: skip
+    write_rows(folder / "events.csv", events)
+    claim = {"id": "claim.gen", "jurisdiction": "xa", "concept": "unified", "role": "primary", "quote": data["quote"]}
+    write_rows(folder / "classifications.csv", [{**claim, **provenance}], append=False)
     return folder
 
 
