@@ -76,6 +76,16 @@ def date_literal(value: PartialDate) -> Literal:
     return Literal(value.text, datatype=DATE_TYPES[value.precision])
 
 
+def literal_in(graph: Graph, node: URIRef | None, predicate: URIRef, lang: str) -> str:
+    """The value of ``node``'s ``predicate`` in language ``lang`` ("" if there is none)."""
+    if node is None:
+        return ""
+    for value in graph.objects(node, predicate):
+        if isinstance(value, Literal) and value.language == lang:
+            return str(value)
+    return ""
+
+
 def decimal_literal(text: str) -> Literal:
     """xsd:decimal in canonical form ("634" -> "634.0"), so it survives a Turtle round trip."""
     return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)

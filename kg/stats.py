@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rdflib import RDF, RDFS, Graph, URIRef
 
+from kg.build import literal_in
 from kg.vocab import CONCEPT_BASE, ELI, KG
 
 # Classes reported, in display order, with their short names.
@@ -47,13 +48,6 @@ def class_counts(graph: Graph) -> list[tuple[str, int]]:
     return [(name, len(set(graph.subjects(RDF.type, cls)))) for name, cls in REPORTED_CLASSES]
 
 
-def _label(graph: Graph, node: URIRef, lang: str) -> str:
-    for label in graph.objects(node, RDFS.label):
-        if getattr(label, "language", None) == lang:
-            return str(label)
-    return ""
-
-
 def jurisdiction_counts(graph: Graph) -> list[JurisdictionCounts]:
     """Instruments (hard/soft), articles and events per jurisdiction, most instruments first."""
     instruments: Counter[URIRef] = Counter()
@@ -73,8 +67,8 @@ def jurisdiction_counts(graph: Graph) -> list[JurisdictionCounts]:
         rows.append(
             JurisdictionCounts(
                 jurisdiction=key,
-                name_en=_label(graph, jurisdiction, "en"),
-                name_zh=_label(graph, jurisdiction, "zh"),
+                name_en=literal_in(graph, jurisdiction, RDFS.label, "en"),
+                name_zh=literal_in(graph, jurisdiction, RDFS.label, "zh"),
                 instruments=instruments[jurisdiction],
                 hard_law=hard[jurisdiction],
                 soft_law=instruments[jurisdiction] - hard[jurisdiction],

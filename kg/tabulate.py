@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import RDF, RDFS, Literal, URIRef
+from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, PROV, SDO, SKOS
 
-from kg.build import RELATION_PROPERTIES, SEGMENTS
+from kg.build import RELATION_PROPERTIES, SEGMENTS, literal_in
 from kg.output import write_atomic
 from kg.schema import SCHEMA_FILE, Schema
 from kg.vocab import CONCEPT_BASE, ELI, KG
@@ -44,10 +44,7 @@ class Reader:
         return "" if value is None else str(value)
 
     def lang(self, node: URIRef, prop: URIRef, lang: str) -> str:
-        for value in self.graph.objects(node, prop):
-            if isinstance(value, Literal) and value.language == lang:
-                return str(value)
-        return ""
+        return literal_in(self.graph, node, prop, lang)
 
     def ref(self, node: URIRef, prop: URIRef) -> str:
         return self.id_of(self.graph.value(node, prop))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import RDF, RDFS, Literal
 from rdflib.namespace import DCTERMS, PROV, SDO
 
+from kg.build import literal_in
 from kg.network import node_id, to_networkx
 from kg.vocab import ELI, KG
 
@@ -173,15 +174,6 @@ def _concept_labels(graph: Graph, scheme: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def _label(graph: Graph, node: URIRef | None, lang: str) -> str:
-    if node is None:
-        return ""
-    for value in graph.objects(node, RDFS.label):
-        if isinstance(value, Literal) and value.language == lang:
-            return str(value)
-    return ""
-
-
 def _details(graph: Graph, instrument: URIRef) -> dict[str, Any]:
     """Timeline, articles and sources of an instrument, for the side panel."""
     timeline = []
@@ -194,8 +186,8 @@ def _details(graph: Graph, instrument: URIRef) -> dict[str, Any]:
             {
                 "date": str(date),
                 "type": str(etype).rsplit("/", 1)[-1],
-                "body_en": _label(graph, body, "en") or _label(graph, body, "zh"),
-                "body_zh": _label(graph, body, "zh") or _label(graph, body, "en"),
+                "body_en": literal_in(graph, body, RDFS.label, "en") or literal_in(graph, body, RDFS.label, "zh"),
+                "body_zh": literal_in(graph, body, RDFS.label, "zh") or literal_in(graph, body, RDFS.label, "en"),
                 "body": node_id(body) if body is not None else "",
                 "votes": "/".join(str(v) for v in votes) if any(v is not None for v in votes) else "",
             }
