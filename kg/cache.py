@@ -11,8 +11,12 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg import DEFAULT_BASE_IRI, __version__
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 CODE_SUFFIXES = (".py", ".ttl", ".html")
 
@@ -34,8 +38,13 @@ def fingerprint(data_dir: Path, base_iri: str = DEFAULT_BASE_IRI) -> str:
     return digest.hexdigest()[:24]
 
 
-def cached_ntriples(data_dir: Path, *, base_iri: str = DEFAULT_BASE_IRI, folder: Path | None = None) -> Path:
-    """The N-Triples of the graph of ``data_dir``, built (and validated) only when not cached yet."""
+def cached_ntriples(
+    data_dir: Path, *, base_iri: str = DEFAULT_BASE_IRI, folder: Path | None = None, graph: Graph | None = None
+) -> Path:
+    """The N-Triples of the graph of ``data_dir``, built (and validated) only when not cached yet.
+
+    A caller that has just built the graph (``kg build``) passes it, so it is not built twice.
+    """
     folder = folder or cache_dir()
     path = folder / f"graph-{fingerprint(data_dir, base_iri)}.nt"
     if path.exists():
@@ -43,7 +52,9 @@ def cached_ntriples(data_dir: Path, *, base_iri: str = DEFAULT_BASE_IRI, folder:
     from kg.output import RdfFormat, serialize, write_atomic
     from kg.pipeline import load_graph
 
-    write_atomic(path, serialize(load_graph(data_dir, base_iri=base_iri), RdfFormat.ntriples))
+    if graph is None:
+        graph = load_graph(data_dir, base_iri=base_iri)
+    write_atomic(path, serialize(graph, RdfFormat.ntriples))
     for old in folder.glob("graph-*.nt"):
         if old != path:
             old.unlink(missing_ok=True)

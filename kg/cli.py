@@ -143,6 +143,9 @@ def build(data_dir: Path, out_dir: Path, base_iri: str, quiet: bool) -> None:
     check_data_dir(data_dir)
     with progress_bar(data_dir) as progress:
         result = run_build(data_dir, out_dir, base_iri=base_iri, on_step=progress)
+    from kg.cache import cached_ntriples
+
+    cached_ntriples(data_dir, base_iri=base_iri, graph=result.graph)  # later queries reuse this build
     if quiet:
         click.echo(result.turtle_path)
         return

@@ -106,3 +106,18 @@ def test_syntax_errors_on_the_fast_store():
     result = CliRunner().invoke(main, ["query", "--sparql", "SELECT ?x WHERE {", "--data", str(DATA)])
     assert result.exit_code == 2
     assert result.stderr.startswith("query syntax error")
+
+
+def test_kg_build_seeds_the_cache_for_queries(tmp_path):
+    folder = tmp_path / "cache"
+    env_cache = {"KG_CACHE_DIR": str(folder)}
+    result = CliRunner().invoke(
+        main, ["build", "--data", str(DATA), "--out", str(tmp_path / "out"), "-q"], env=env_cache
+    )
+    assert result.exit_code == 0, result.output
+    cached = sorted(folder.glob("graph-*.nt"))
+    assert [p.name for p in cached] == [f"graph-{fingerprint(DATA)}.nt"]
+    stamp = cached[0].stat().st_mtime_ns
+    query = CliRunner().invoke(main, ["query", "table2", "--format", "csv", "--data", str(DATA)], env=env_cache)
+    assert query.exit_code == 0
+    assert cached[0].stat().st_mtime_ns == stamp  # the query did not rebuild
