@@ -121,7 +121,7 @@ def _load_table(data_dir: Path, table: TableSchema, schema: Schema, problems: li
     text = _decode(raw, where, problems)
     if text is None:
         return None
-    quoting = _locate_quoting_error(text)
+    quoting = None if _quoting_is_valid(text) else _locate_quoting_error(text)
     if quoting is not None:
         line, column, message = quoting
         problems.append(Problem(where, line, column, message))
@@ -154,6 +154,32 @@ def _decode(raw: bytes, where: str, problems: list[Problem]) -> str | None:
         byte = raw[exc.start]
         problems.append(Problem(where, line, column, f"invalid UTF-8 byte 0x{byte:02x}; save the file as UTF-8"))
         return None
+
+
+def _quoting_is_valid(text: str) -> bool:
+    """True when every quote is well placed: the fast check, jumping from quote to quote.
+
+    It accepts exactly what :func:`_locate_quoting_error` accepts, which walks every
+    character to give the location and runs only when this check fails.
+    """
+    i = 0
+    while True:
+        opening = text.find('"', i)
+        if opening < 0:
+            return True
+        before = opening - 1
+        while before >= 0 and text[before] == "\r":
+            before -= 1
+        if before >= 0 and text[before] not in ",\n":
+            return False  # a quote inside an unquoted field
+        closing = text.find('"', opening + 1)
+        while closing >= 0 and text.startswith('""', closing):
+            closing = text.find('"', closing + 2)
+        if closing < 0:
+            return False  # never closed
+        if text[closing + 1 : closing + 2] not in ("", ",", "\r", "\n"):
+            return False
+        i = closing + 1
 
 
 def _locate_quoting_error(text: str) -> tuple[int, int, str] | None:

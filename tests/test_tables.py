@@ -6,9 +6,11 @@ import codecs
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.errors import DataError
-from kg.tables import PartialDate, load_dataset
+from kg.tables import PartialDate, _locate_quoting_error, _quoting_is_valid, load_dataset
 
 from .conftest import edit_csv
 
@@ -215,6 +217,12 @@ def test_quote_inside_unquoted_field(tiny_dir):
 def test_unclosed_quote(tiny_dir):
     edit_csv(tiny_dir / "bodies.csv", ",二,\n", ',"二,\n')
     assert problems_of(tiny_dir) == [f"{tiny_dir}/bodies.csv:2:6: malformed quoting: a quoted field is never closed"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet='a,"\r\n', max_size=12))
+def test_fast_quoting_check_agrees_with_the_locating_scanner(text):
+    assert _quoting_is_valid(text) == (_locate_quoting_error(text) is None)
 
 
 def test_quoted_fields_with_commas_quotes_and_newlines_are_fine(tiny_dir):
