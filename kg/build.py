@@ -1,22 +1,30 @@
-"""Turn a validated :class:`~kg.tables.Dataset` into an rdflib graph.
+"""Turn a validated :class:`~kg.tables.Dataset` into RDF.
 
-IRIs are readable and stable: ``{base}{kind}/{row id}``. No blank nodes are
-minted, so the same data always serialises to the same Turtle.
+The builder writes N-Triples text directly, never rdflib objects, so one code path
+feeds both rdflib (which parses it, for the curated data and the analysis stages)
+and the fast store (which bulk-loads it, at any scale). IRIs are readable and
+stable: ``{base}{kind}/{row id}``. No blank nodes are minted, so the same data
+always serialises to the same Turtle.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import IO, TYPE_CHECKING
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, URIRef
 from rdflib.namespace import DCTERMS, PROV, SDO, SKOS
-from rdflib.term import Node
 
 from kg import DEFAULT_BASE_IRI
+from kg.ontology import graph_prefixes, ontology_ntriples
 from kg.progress import Step, no_progress
 from kg.tables import Dataset, PartialDate, Row
-from kg.vocab import ELI, KG, concept, ontology_path, scheme_iri
+from kg.terms import rdflib_graph
+from kg.vocab import ELI, KG, concept, scheme_iri
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 # Path segment of each entity table's IRIs.
 SEGMENTS = {
@@ -56,14 +64,30 @@ EVENT_DATE_PROPERTIES = {
 DATE_TYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
-PREFIXES = {
-    "kg": KG._NS,
-    "eli": ELI._NS,
-    "sdo": SDO._NS,
-    "dcterms": DCTERMS._NS,
-    "skos": SKOS._NS,
-    "prov": PROV._NS,
-}
+# --- N-Triples terms ------------------------------------------------------------
+
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\r]')
+_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+# Characters N-Triples forbids in IRIs; validated URLs may still hold them, so they are %-encoded.
+_BAD_IRI_CHARS = re.compile(r'[{}|^`\\"<> ]')
+_IRI_ESCAPES = str.maketrans({c: f"%{ord(c):02X}" for c in '{}|^`\\"<> '})
+
+
+class Nt(str):
+    """A term already written in N-Triples syntax (``<iri>`` or a quoted literal)."""
+
+    __slots__ = ()
+
+
+def nt_iri(iri: str) -> Nt:
+    return Nt(f"<{iri.translate(_IRI_ESCAPES) if _BAD_IRI_CHARS.search(iri) else iri}>")
+
+
+def nt_literal(text: str, *, lang: str | None = None, datatype: str | None = None) -> Nt:
+    quoted = '"' + (text.translate(_STRING_ESCAPES) if _NEEDS_ESCAPE.search(text) else text) + '"'
+    if lang:
+        return Nt(f"{quoted}@{lang}")
+    return Nt(f"{quoted}^^<{datatype}>" if datatype else quoted)
 
 
 def language_of(text: str) -> str:
@@ -71,13 +95,20 @@ def language_of(text: str) -> str:
     return "zh" if CJK.search(text) else "en"
 
 
-def date_literal(value: PartialDate) -> Literal:
+def date_term(value: PartialDate) -> Nt:
     """A typed literal that keeps the date's precision (xsd:gYear, gYearMonth or date)."""
-    return Literal(value.text, datatype=DATE_TYPES[value.precision])
+    return nt_literal(value.text, datatype=DATE_TYPES[value.precision])
+
+
+def decimal_term(text: str) -> Nt:
+    """xsd:decimal in canonical form ("634" -> "634.0"), so it survives a Turtle round trip."""
+    return nt_literal(text if "." in text else text + ".0", datatype=XSD.decimal)
 
 
 def literal_in(graph: Graph, node: URIRef | None, predicate: URIRef, lang: str) -> str:
     """The value of ``node``'s ``predicate`` in language ``lang`` ("" if there is none)."""
+    from rdflib import Literal
+
     if node is None:
         return ""
     for value in graph.objects(node, predicate):
@@ -86,36 +117,32 @@ def literal_in(graph: Graph, node: URIRef | None, predicate: URIRef, lang: str) 
     return ""
 
 
-def decimal_literal(text: str) -> Literal:
-    """xsd:decimal in canonical form ("634" -> "634.0"), so it survives a Turtle round trip."""
-    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
-
-
 def is_legal_resource(row: Row) -> bool:
     """ELI covers enacted binding acts: hard law that is not a bill or draft."""
     return row["binding_force"] == "hard_law" and row["type"] != "bill"
 
 
 class GraphBuilder:
-    """Adds the triples of each table to one graph."""
+    """Writes the triples of each table as N-Triples lines to ``write``."""
 
-    def __init__(self, dataset: Dataset, base_iri: str) -> None:
+    def __init__(
+        self, dataset: Dataset, base_iri: str, write: Callable[[str], object], *, track_origins: bool = False
+    ) -> None:
         if not base_iri.endswith(("/", "#")):
             base_iri += "/"
         self.dataset = dataset
         self.base = base_iri
+        self.write = write
         self.vocabularies = dataset.schema.vocabularies
-        self.instruments = {r["id"]: r for r in dataset.rows("instruments")}
-        self.origins: dict[URIRef, Row] = {}  # node -> the table row it came from
-        self.graph = Graph()
-        for prefix, namespace in PREFIXES.items():
-            self.graph.bind(prefix, namespace)
-        self.graph.bind("kgid", base_iri)
+        self.legal_resources = {r["id"] for r in dataset.rows("instruments") if is_legal_resource(r)}
+        # node -> the table row it came from (to report SHACL problems at file:line)
+        self.origins: dict[str, Row] | None = {} if track_origins else None
+        self.triples = 0
 
     # -- IRIs and literals --
 
-    def iri(self, table: str, row_id: str) -> URIRef:
-        return URIRef(f"{self.base}{SEGMENTS[table]}/{row_id}")
+    def iri(self, table: str, row_id: str) -> Nt:
+        return nt_iri(f"{self.base}{SEGMENTS[table]}/{row_id}")
 
     def concept(self, scheme: str, notation: str) -> URIRef:
         return concept(scheme, notation, self.vocabularies)
@@ -128,28 +155,37 @@ class GraphBuilder:
                 return self.concept(scheme, notation)
         raise KeyError(notation)
 
-    def add(self, subject: URIRef, predicate: URIRef, value: object) -> None:
-        """Add a triple unless the value is empty; plain Python values become literals."""
+    def add(self, subject: Nt, predicate: URIRef, value: object) -> None:
+        """Write a triple unless the value is empty; plain Python values become literals."""
         if value is None or value == ():
             return
-        if isinstance(value, Node):
-            pass
+        if isinstance(value, Nt):
+            term = value
+        elif isinstance(value, URIRef):
+            term = f"<{value}>"
         elif isinstance(value, PartialDate):
-            value = date_literal(value)
+            term = date_term(value)
         elif isinstance(value, bool):
-            value = Literal(value)
+            term = nt_literal("true" if value else "false", datatype=XSD.boolean)
         elif isinstance(value, int):
-            value = Literal(value, datatype=XSD.integer)  # plain xsd:integer: engines agree on it
+            term = nt_literal(str(value), datatype=XSD.integer)  # plain xsd:integer: engines agree on it
         elif isinstance(value, str):
-            value = Literal(value)
-        self.graph.add((subject, predicate, value))  # type: ignore[arg-type]
+            term = nt_literal(value)
+        else:
+            raise TypeError(f"cannot write {value!r} as an RDF term")
+        self.write(f"{subject} <{predicate}> {term} .\n")
+        self.triples += 1
 
-    def add_text(self, subject: URIRef, predicate: URIRef, text: str | None, lang: str | None = None) -> None:
+    def add_text(self, subject: Nt, predicate: URIRef, text: str | None, lang: str | None = None) -> None:
         if text:
-            self.graph.add((subject, predicate, Literal(text, lang=lang or language_of(text))))
+            self.add(subject, predicate, nt_literal(text, lang=lang or language_of(text)))
 
-    def add_provenance(self, subject: URIRef, row: Row) -> None:
-        self.origins[subject] = row
+    def remember(self, subject: Nt, row: Row) -> None:
+        if self.origins is not None:
+            self.origins[subject] = row
+
+    def add_provenance(self, subject: Nt, row: Row) -> None:
+        self.remember(subject, row)
         self.add(subject, PROV.wasDerivedFrom, self.iri("sources", row["source"]))
         self.add(subject, KG.locator, row["locator"])
         self.add(subject, SKOS.editorialNote, row["note"])
@@ -158,8 +194,12 @@ class GraphBuilder:
 
     # -- tables --
 
-    def build(self, on_step: Step = no_progress) -> Graph:
-        self.graph.parse(ontology_path(), format="turtle")
+    def build(self, on_step: Step = no_progress) -> int:
+        """Write the ontology and every table; returns the number of lines written."""
+        on_step("building the ontology")
+        for line in ontology_ntriples().splitlines(keepends=True):
+            self.write(line)
+            self.triples += 1
         for table, method in (
             ("sources", self.add_source),
             ("jurisdictions", self.add_jurisdiction),
@@ -178,11 +218,11 @@ class GraphBuilder:
             on_step(f"building {table}")
             for row in self.dataset.rows(table):
                 method(row)
-        return self.graph
+        return self.triples
 
     def add_source(self, row: Row) -> None:
         s = self.iri("sources", row["id"])
-        self.origins[s] = row
+        self.remember(s, row)
         self.add(s, RDF.type, KG.Source)
         self.add(s, KG.sourceKind, self.concept("source-kind", row["kind"]))
         self.add_text(s, DCTERMS.title, row["title"])
@@ -214,7 +254,7 @@ class GraphBuilder:
 
     def add_topic(self, row: Row) -> None:
         s = self.iri("topics", row["id"])
-        self.origins[s] = row
+        self.remember(s, row)
         self.add(s, RDF.type, SKOS.Concept)
         self.add(s, SKOS.inScheme, scheme_iri("topic"))
         self.add(s, SKOS.notation, row["id"])
@@ -253,7 +293,7 @@ class GraphBuilder:
             self.add(s, KG.unnamed, True)
         self.add_provenance(s, row)
 
-    def _add_topics(self, subject: URIRef, topics: Iterable[str]) -> None:
+    def _add_topics(self, subject: Nt, topics: Iterable[str]) -> None:
         for topic in topics:
             self.add(subject, ELI.is_about, self.iri("topics", topic))
 
@@ -276,9 +316,8 @@ class GraphBuilder:
         self.add_text(s, DCTERMS.description, row["description_en"], "en")
         self.add_provenance(s, row)
         date_property = EVENT_DATE_PROPERTIES.get(row["type"])
-        instrument_row = self.instruments[row["instrument"]]
-        if date_property and row["date"].precision == "day" and is_legal_resource(instrument_row):
-            self.add(instrument, date_property, Literal(row["date"].text, datatype=XSD.date))
+        if date_property and row["date"].precision == "day" and row["instrument"] in self.legal_resources:
+            self.add(instrument, date_property, row["date"])
 
     def add_article(self, row: Row) -> None:
         s = self.iri("articles", row["id"])
@@ -296,10 +335,10 @@ class GraphBuilder:
         self._add_topics(s, row["topics"])
         self.add_provenance(s, row)
 
-    def _add_statement(self, row: Row, subject: URIRef, predicate: URIRef, obj: URIRef, key: str) -> URIRef:
+    def _add_statement(self, row: Row, subject: Nt, predicate: URIRef, obj: Nt, key: str) -> Nt:
         """The triple itself plus a reified statement that carries its provenance."""
         self.add(subject, predicate, obj)
-        s = URIRef(f"{self.base}statement/{key}")
+        s = nt_iri(f"{self.base}statement/{key}")
         self.add(s, RDF.type, KG.RelationStatement)
         self.add(s, RDF.subject, subject)
         self.add(s, RDF.predicate, predicate)
@@ -364,7 +403,7 @@ class GraphBuilder:
         self.add_text(s, DCTERMS.description, row["statement_en"], "en")
         self.add_text(s, KG.quote, row["quote"])
         if row["value"] is not None:
-            self.graph.add((s, KG.value, decimal_literal(row["value"])))
+            self.add(s, KG.value, decimal_term(row["value"]))
         self.add(s, KG.unit, row["unit"])
         self.add(s, DCTERMS.date, row["date"])
         self.add_provenance(s, row)
@@ -379,14 +418,32 @@ class GraphBuilder:
         self.add_provenance(s, row)
 
 
-def build_graph(dataset: Dataset, *, base_iri: str = DEFAULT_BASE_IRI, on_step: Step = no_progress) -> Graph:
-    """The RDF graph of a validated dataset, including the ontology."""
-    return GraphBuilder(dataset, base_iri).build(on_step)
+def write_ntriples(
+    dataset: Dataset, handle: IO[str], *, base_iri: str = DEFAULT_BASE_IRI, on_step: Step = no_progress
+) -> int:
+    """Stream the dataset's triples, the ontology included, to a text handle; returns how many.
+
+    A triple may be written twice (e.g. a concept both tables mention); every
+    consumer of N-Triples keeps one.
+    """
+    return GraphBuilder(dataset, base_iri, handle.write).build(on_step)
 
 
 def build_with_origins(
     dataset: Dataset, *, base_iri: str = DEFAULT_BASE_IRI, on_step: Step = no_progress
 ) -> tuple[Graph, dict[URIRef, Row]]:
-    """The graph, and for each node built from a row, that row (to report problems at file:line)."""
-    builder = GraphBuilder(dataset, base_iri)
-    return builder.build(on_step), builder.origins
+    """The rdflib graph, and for each node built from a row, that row (to report problems at file:line)."""
+    from io import StringIO
+
+    buffer = StringIO()
+    builder = GraphBuilder(dataset, base_iri, buffer.write, track_origins=True)
+    builder.build(on_step)
+    on_step("loading the graph")
+    graph = rdflib_graph(buffer.getvalue().encode("utf-8"), prefixes=graph_prefixes(base_iri))
+    origins = {URIRef(node[1:-1]): row for node, row in (builder.origins or {}).items()}
+    return graph, origins
+
+
+def build_graph(dataset: Dataset, *, base_iri: str = DEFAULT_BASE_IRI, on_step: Step = no_progress) -> Graph:
+    """The rdflib graph of a validated dataset, including the ontology."""
+    return build_with_origins(dataset, base_iri=base_iri, on_step=on_step)[0]

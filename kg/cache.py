@@ -1,24 +1,36 @@
-"""A cache of the built graph, keyed by the data and the code, for quick repeated queries.
+"""A cache of the built graph, keyed by the data and the code, for quick repeated work.
 
 The key hashes every file of the data folder, the package's own code and
 vocabulary files, and the base IRI, so a stale graph is never served: any change
-gives a new key and a rebuild. The cached graph is sorted N-Triples, which both
-rdflib and the fast store load directly.
+gives a new key and a rebuild. A cached build is a folder holding the graph as
+N-Triples (which rdflib and the exports read) and as an on-disk Oxigraph store
+(which ``kg query`` opens in milliseconds, whatever the graph's size).
+
+A build streams rows straight into the N-Triples file and bulk-loads it into the
+store, so no in-memory graph is ever made; it is written in a temporary folder
+and renamed into place, so a reader sees a whole build or none.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg import DEFAULT_BASE_IRI, __version__
+from kg.progress import Step, no_progress
 
 if TYPE_CHECKING:
-    from rdflib import Graph
+    from kg.tables import Dataset
 
 CODE_SUFFIXES = (".py", ".ttl", ".html")
+NTRIPLES_FILE = "graph.nt"
+STORE_FOLDER = "oxigraph"
+COMPLETE_FILE = "triples"  # written last: the number of distinct triples
 
 
 def cache_dir() -> Path:
@@ -38,24 +50,73 @@ def fingerprint(data_dir: Path, base_iri: str = DEFAULT_BASE_IRI) -> str:
     return digest.hexdigest()[:24]
 
 
-def cached_ntriples(
-    data_dir: Path, *, base_iri: str = DEFAULT_BASE_IRI, folder: Path | None = None, graph: Graph | None = None
-) -> Path:
-    """The N-Triples of the graph of ``data_dir``, built (and validated) only when not cached yet.
+@dataclass(frozen=True)
+class CachedBuild:
+    """A complete build in the cache."""
 
-    A caller that has just built the graph (``kg build``) passes it, so it is not built twice.
+    folder: Path
+    base_iri: str
+
+    @property
+    def ntriples(self) -> Path:
+        """The graph as N-Triples (the ontology included; a triple may appear twice)."""
+        return self.folder / NTRIPLES_FILE
+
+    @property
+    def store(self) -> Path:
+        """The on-disk Oxigraph store of the same triples."""
+        return self.folder / STORE_FOLDER
+
+    @property
+    def triples(self) -> int:
+        """How many distinct triples the graph has."""
+        return int((self.folder / COMPLETE_FILE).read_text(encoding="ascii"))
+
+
+def cached_build(
+    data_dir: Path | str,
+    *,
+    base_iri: str = DEFAULT_BASE_IRI,
+    folder: Path | None = None,
+    dataset: Dataset | None = None,
+    on_step: Step = no_progress,
+) -> CachedBuild:
+    """The cached build of ``data_dir``, built (and its tables validated) only when not cached yet.
+
+    A caller that has just loaded the tables (``kg build``) passes them as ``dataset``.
+    Raises :class:`~kg.errors.DataError` when the tables are invalid.
     """
-    folder = folder or cache_dir()
-    path = folder / f"graph-{fingerprint(data_dir, base_iri)}.nt"
-    if path.exists():
-        return path
-    from kg.output import RdfFormat, serialize, write_atomic
-    from kg.pipeline import load_graph
+    root = folder or cache_dir()
+    target = root / f"graph-{fingerprint(Path(data_dir), base_iri)}"
+    if (target / COMPLETE_FILE).exists():
+        return CachedBuild(target, base_iri)
+    import pyoxigraph as ox
 
-    if graph is None:
-        graph = load_graph(data_dir, base_iri=base_iri)
-    write_atomic(path, serialize(graph, RdfFormat.ntriples))
-    for old in folder.glob("graph-*.nt"):
-        if old != path:
-            old.unlink(missing_ok=True)
-    return path
+    from kg.build import write_ntriples
+    from kg.tables import load_dataset
+
+    if dataset is None:
+        dataset = load_dataset(data_dir, on_step=on_step)
+    root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".graph-", dir=root))
+    try:
+        with (work / NTRIPLES_FILE).open("w", encoding="utf-8", newline="\n", buffering=1 << 20) as handle:
+            write_ntriples(dataset, handle, base_iri=base_iri, on_step=on_step)
+        on_step("loading the fast store")
+        store = ox.Store(str(work / STORE_FOLDER))
+        store.bulk_load(path=str(work / NTRIPLES_FILE), format=ox.RdfFormat.N_TRIPLES)
+        store.flush()
+        triples = len(store)
+        del store  # closes the database before the folder moves
+        (work / COMPLETE_FILE).write_text(f"{triples}\n", encoding="ascii")
+        try:
+            work.rename(target)
+        except OSError:  # another process finished the same build first; keep theirs
+            if not (target / COMPLETE_FILE).exists():
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for old in root.glob("graph-*"):
+        if old != target:
+            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+    return CachedBuild(target, base_iri)

@@ -143,9 +143,6 @@ def build(data_dir: Path, out_dir: Path, base_iri: str, quiet: bool) -> None:
     check_data_dir(data_dir)
     with progress_bar(data_dir) as progress:
         result = run_build(data_dir, out_dir, base_iri=base_iri, on_step=progress)
-    from kg.cache import cached_ntriples
-
-    cached_ntriples(data_dir, base_iri=base_iri, graph=result.graph)  # later queries reuse this build
     if quiet:
         click.echo(result.turtle_path)
         return
@@ -196,25 +193,27 @@ def validate(data_dir: Path) -> None:
 @reports_errors
 def export(data_dir: Path, fmt: str, output: str, base_iri: str) -> None:
     """Build the graph and export it as Turtle, N-Triples, JSON-LD, RDF/XML, GraphML, GEXF or CSV tables."""
+    from kg.cache import cached_build
     from kg.pipeline import export as run_export
-    from kg.pipeline import export_csv, load_graph
+    from kg.pipeline import export_csv, graph_of
 
     check_data_dir(data_dir)
     if fmt == "csv" and output == "-":
         raise click.UsageError("--format csv writes a folder of tables: give it with --output DIR")
     with progress_bar(data_dir) as progress:
-        graph = load_graph(data_dir, base_iri=base_iri, on_step=progress)
+        cached = cached_build(data_dir, base_iri=base_iri, on_step=progress)
     if fmt == "csv":
+        graph = graph_of(cached)
         written = export_csv(graph, data_dir, Path(output))
         click.echo(f"Wrote {len(written)} files to {output} ({len(graph)} triples as tables).", err=True)
         return
     target = None if output == "-" else Path(output)
-    data = run_export(graph, fmt, target)
+    data = run_export(cached, fmt, target)
     if target is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        click.echo(f"Wrote {target} ({len(graph)} triples, {fmt}).", err=True)
+        click.echo(f"Wrote {target} ({cached.triples} triples, {fmt}).", err=True)
 
 
 @main.command()
@@ -390,9 +389,11 @@ def query(
         preset = dataclasses.replace(header, query=str(text))
     bound = preset_lib.bind(preset, values, backend)
     if preset.is_construct:
-        from kg.output import RdfFormat, serialize
+        from kg.ontology import graph_prefixes
+        from kg.output import serialize_ntriples
 
-        sys.stdout.buffer.write(serialize(backend.construct(bound), RdfFormat.turtle))
+        turtle = serialize_ntriples(backend.construct(bound), RdfFormat.turtle, graph_prefixes(DEFAULT_BASE_IRI))
+        sys.stdout.buffer.write(turtle)
         return
     from kg.formats import ResultFormat, render
 
@@ -405,15 +406,15 @@ def _backend(endpoint: str | None, graph_iri: str | None, timeout: float, data_d
 
     if endpoint:
         return RemoteBackend(endpoint, timeout=timeout, default_graph=graph_iri)
-    from kg.cache import cached_ntriples
+    from kg.cache import cached_build
 
     check_data_dir(data_dir)
-    path = cached_ntriples(data_dir)
+    cached = cached_build(data_dir)
     if store == "memory":
-        from rdflib import Graph
+        from kg.pipeline import graph_of
 
-        return LocalBackend(Graph().parse(path, format="nt"))
-    return OxigraphBackend.from_ntriples(path)
+        return LocalBackend(graph_of(cached))
+    return OxigraphBackend.open(cached.store)
 
 
 @main.command()
@@ -455,13 +456,16 @@ def status(as_of: str | None, jurisdiction: str | None, fmt: str, lang: str, sto
 @reports_errors
 def push(endpoint: str, graph_iri: str | None, timeout: float, data_dir: Path) -> None:
     """Upload the graph to a SPARQL server, replacing the target graph (Graph Store Protocol PUT)."""
-    from kg.pipeline import load_graph
+    from kg.cache import cached_build
+    from kg.pipeline import rdf_bytes
     from kg.sparql import push_graph
 
     check_data_dir(data_dir)
-    graph = load_graph(data_dir)
-    push_graph(graph, endpoint, graph_iri=graph_iri, timeout=timeout)
-    click.echo(f"Pushed {len(graph)} triples to {endpoint} ({'graph ' + graph_iri if graph_iri else 'default graph'}).")
+    ntriples = rdf_bytes(cached_build(data_dir), RdfFormat.ntriples)
+    push_graph(ntriples, endpoint, graph_iri=graph_iri, timeout=timeout)
+    target = "graph " + graph_iri if graph_iri else "default graph"
+    triples = ntriples.count(b"\n")
+    click.echo(f"Pushed {triples} triples to {endpoint} ({target}).")
 
 
 @main.command()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,12 +34,91 @@ class RdfFormat(StrEnum):
 
 def serialize(graph: Graph, fmt: RdfFormat) -> bytes:
     """Deterministic bytes of the graph in ``fmt`` (the same triples give the same bytes)."""
-    if fmt is RdfFormat.ntriples:
-        lines = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
-        return b"".join(sorted(set(lines)))
+    if fmt in (RdfFormat.ntriples, RdfFormat.turtle):
+        return serialize_ntriples(graph.serialize(format="nt", encoding="utf-8"), fmt, _used_prefixes(graph))
     if fmt is RdfFormat.jsonld:
         return _canonical_jsonld(graph)
     return graph.serialize(format=fmt.plugin, encoding="utf-8")
+
+
+def _used_prefixes(graph: Graph) -> dict[str, str]:
+    return {prefix: str(namespace) for prefix, namespace in graph.namespace_manager.namespaces()}
+
+
+def serialize_ntriples(ntriples: bytes, fmt: RdfFormat, prefixes: Mapping[str, str]) -> bytes:
+    """N-Triples (one engine's output, or the build's) as sorted N-Triples or as Turtle, without rdflib.
+
+    This is the path for large graphs: sorting lines and writing Turtle from them
+    takes seconds where rdflib's serialisers take minutes.
+    """
+    lines = sorted({line for line in ntriples.splitlines() if line.strip() and not line.startswith(b"#")})
+    if fmt is RdfFormat.ntriples:
+        return b"".join(line + b"\n" for line in lines)
+    if fmt is RdfFormat.turtle:
+        return "".join(turtle_lines((line.decode("utf-8") for line in lines), prefixes)).encode("utf-8")
+    raise ValueError(f"{fmt} is written from an rdflib graph, not from N-Triples")
+
+
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+# A local name that needs no escaping in Turtle (a conservative subset of PN_LOCAL).
+_LOCAL_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+_PREFIX_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
+def turtle_lines(sorted_lines: Iterable[str], prefixes: Mapping[str, str]) -> Iterable[str]:
+    """Turtle from sorted, unique N-Triples lines: one block per subject, ``a`` first.
+
+    Each IRI is shortened with the prefix of its namespace (the part up to the last
+    ``/`` or ``#``) when its local name is safe; literals keep their N-Triples form,
+    which is valid Turtle. Only prefixes in use are declared, sorted, so the output
+    depends on the triples alone.
+    """
+    names = {ns: prefix for prefix, ns in sorted(prefixes.items(), reverse=True) if _PREFIX_NAME.fullmatch(prefix)}
+    used: set[str] = set()
+
+    def short(term: str) -> str:
+        if term[0] != "<":  # a literal; a typed one ends with its datatype IRI
+            cut = term.rfind('"^^<')
+            return term[: cut + 3] + short(term[cut + 3 :]) if term.endswith(">") and cut > 0 else term
+        iri = term[1:-1]
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        prefix = names.get(iri[:cut])
+        if prefix is None or not _LOCAL_NAME.fullmatch(iri[cut:]):
+            return term
+        used.add(prefix)
+        return f"{prefix}:{iri[cut:]}"
+
+    blocks: list[str] = []
+    subject: str | None = None
+    types: list[str] = []
+    others: list[tuple[str, list[str]]] = []
+
+    def flush() -> None:
+        if subject is None:
+            return
+        groups = ([("a", types)] if types else []) + others
+        body = " ;\n    ".join(f"{p} {', '.join(objects)}" for p, objects in groups)
+        blocks.append(f"{short(subject)}\n    {body} .\n\n")
+
+    for line in sorted_lines:
+        s, p, rest = line.split(" ", 2)
+        o = rest.removesuffix(" .")
+        if s != subject:
+            flush()
+            subject, types, others = s, [], []
+        if p == RDF_TYPE:
+            types.append(short(o))
+            continue
+        predicate = short(p)
+        if others and others[-1][0] == predicate:
+            others[-1][1].append(short(o))
+        else:
+            others.append((predicate, [short(o)]))
+    flush()
+    yield from (f"@prefix {prefix}: <{prefixes[prefix]}> .\n" for prefix in sorted(used))
+    if used:
+        yield "\n"
+    yield from blocks
 
 
 def _canonical_jsonld(graph: Graph) -> bytes:

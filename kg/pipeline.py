@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg import DEFAULT_BASE_IRI
-from kg.output import RdfFormat, serialize, write_atomic
+from kg.cache import CachedBuild, cached_build
+from kg.ontology import graph_prefixes
+from kg.output import RdfFormat, serialize, serialize_ntriples, write_atomic
 from kg.progress import Step, no_progress
 from kg.tables import load_dataset
 
@@ -56,17 +58,32 @@ def validate(
 
 
 def load_graph(data_dir: Path | str, *, base_iri: str = DEFAULT_BASE_IRI, on_step: Step = no_progress) -> Graph:
-    """Validate the tables in ``data_dir`` and return their graph (raises DataError)."""
-    from kg.build import build_graph
+    """Validate the tables in ``data_dir`` and return their rdflib graph (raises DataError).
 
-    return build_graph(load_dataset(data_dir, on_step=on_step), base_iri=base_iri, on_step=on_step)
+    The graph comes from the cached build, so a second call on unchanged data skips the build.
+    """
+    return graph_of(cached_build(data_dir, base_iri=base_iri, on_step=on_step))
+
+
+def graph_of(cached: CachedBuild) -> Graph:
+    """The rdflib graph of a cached build, with the ontology's prefixes bound."""
+    from kg.terms import rdflib_graph
+
+    return rdflib_graph(cached.ntriples.read_bytes(), prefixes=graph_prefixes(cached.base_iri))
+
+
+def rdf_bytes(cached: CachedBuild, fmt: RdfFormat) -> bytes:
+    """The cached graph in an RDF format; Turtle and N-Triples are written without rdflib (quick at any size)."""
+    if fmt in (RdfFormat.turtle, RdfFormat.ntriples):
+        return serialize_ntriples(cached.ntriples.read_bytes(), fmt, graph_prefixes(cached.base_iri))
+    return serialize(graph_of(cached), fmt)
 
 
 def build_steps(data_dir: Path | str) -> int:
     """How many progress steps a build of ``data_dir`` reports (for a progress bar's length)."""
     from kg.schema import load_schema
 
-    return 2 * len(load_schema(Path(data_dir)).tables) + 3
+    return 2 * len(load_schema(Path(data_dir)).tables) + 5
 
 
 def build(
@@ -77,19 +94,19 @@ def build(
     lang: str = "en",
     on_step: Step = no_progress,
 ) -> BuildResult:
-    """Validate, build and write ``out_dir/graph.ttl`` and ``out_dir/graph.html``.
+    """Validate, build (into the cache, for later queries) and write ``out_dir/graph.ttl`` and ``graph.html``.
 
     Every output is produced in memory first and then written atomically, so a
     failure at any stage leaves the previous outputs as they were.
     """
-    from kg.build import build_graph
     from kg.viz import render_html
 
     dataset = load_dataset(data_dir, on_step=on_step)
-    graph = build_graph(dataset, base_iri=base_iri, on_step=on_step)
+    cached = cached_build(data_dir, base_iri=base_iri, dataset=dataset, on_step=on_step)
     on_step("writing Turtle")
-    turtle = serialize(graph, RdfFormat.turtle)
+    turtle = rdf_bytes(cached, RdfFormat.turtle)
     on_step("rendering the graph browser")
+    graph = graph_of(cached)
     html = render_html(graph, lang=lang).encode("utf-8")
     on_step("writing files")
     out = Path(out_dir)
@@ -138,9 +155,9 @@ def network_bytes(graph: Graph, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def export(graph: Graph, fmt: str, output: Path | None) -> bytes:
-    """Serialise ``graph`` as RDF or as a network; write it atomically to ``output`` when given."""
-    data = network_bytes(graph, fmt) if fmt in NETWORK_FORMATS else serialize(graph, RdfFormat(fmt))
+def export(cached: CachedBuild, fmt: str, output: Path | None) -> bytes:
+    """The cached graph as RDF or as a network; written atomically to ``output`` when given."""
+    data = network_bytes(graph_of(cached), fmt) if fmt in NETWORK_FORMATS else rdf_bytes(cached, RdfFormat(fmt))
     if output is not None:
         write_atomic(output, data)
     return data

@@ -286,7 +286,9 @@ def run_preset(graph: Any, name: str, *, queries: Path | str = DEFAULT_QUERIES, 
     backend = LocalBackend(graph)
     query = bind(preset, params, backend)
     if preset.is_construct:
-        return backend.construct(query)
+        from kg.terms import rdflib_graph
+
+        return rdflib_graph(backend.construct(query))
     return to_dataframe(backend.select(query))
 
 

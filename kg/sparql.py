@@ -1,8 +1,9 @@
 """Where SPARQL runs: the embedded rdflib graph, or a SPARQL 1.1 server over HTTP.
 
-Both backends take plain query strings (never rdflib prepared queries, which
-silently fall back to rdflib's own engine on faster stores) and return the same
-:class:`Results`, so a preset gives the same rows wherever it runs.
+Every backend takes plain query strings (never rdflib prepared queries, which
+silently fall back to rdflib's own engine on faster stores) and returns the same
+:class:`Results` for SELECT and N-Triples bytes for CONSTRUCT, so a preset gives
+the same rows wherever it runs and the fast path never needs rdflib.
 """
 
 from __future__ import annotations
@@ -82,7 +83,9 @@ class Backend(Protocol):
 
     def select(self, query: str) -> Results: ...
 
-    def construct(self, query: str) -> Graph: ...
+    def construct(self, query: str) -> bytes:
+        """The constructed triples as N-Triples."""
+        ...
 
 
 class LocalBackend:
@@ -108,11 +111,11 @@ class LocalBackend:
         variables = tuple(str(v) for v in result.vars)
         return Results(variables, tuple(tuple(from_rdflib(t) for t in row) for row in result))
 
-    def construct(self, query: str) -> Graph:
+    def construct(self, query: str) -> bytes:
         result = self._run(query)
         if result.type not in ("CONSTRUCT", "DESCRIBE"):
             raise QueryError(f"expected a CONSTRUCT or DESCRIBE query, got {result.type}")
-        return result.graph
+        return result.graph.serialize(format="nt", encoding="utf-8")
 
 
 class OxigraphBackend:
@@ -122,13 +125,14 @@ class OxigraphBackend:
         self.store = store
 
     @classmethod
-    def from_ntriples(cls, path: Path) -> OxigraphBackend:
+    def open(cls, path: Path) -> OxigraphBackend:
+        """Open an on-disk store (a cached build) read-only: quick at any size, and safe to share."""
         import pyoxigraph as ox
 
-        store = ox.Store()
-        with path.open("rb") as handle:
-            store.load(handle, format=ox.RdfFormat.N_TRIPLES)
-        return cls(store)
+        try:
+            return cls(ox.Store.read_only(str(path)))
+        except OSError as exc:
+            raise QueryError(f"cannot open the store at {path}: {exc}; delete that folder to rebuild it") from None
 
     def _run(self, query: str) -> object:
         try:
@@ -151,18 +155,23 @@ class OxigraphBackend:
         if not isinstance(solutions, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
         variables = tuple(v.value for v in solutions.variables)
-        rows = tuple(tuple(from_oxigraph(s[name]) for name in variables) for s in solutions)
-        return Results(variables, rows)
+        seen: dict[object, Term | None] = {None: None}  # results repeat terms; convert each once
 
-    def construct(self, query: str) -> Graph:
+        def convert(term: object) -> Term | None:
+            found = seen.get(term, seen)
+            if found is seen:
+                found = seen[term] = from_oxigraph(term)
+            return found  # type: ignore[return-value]
+
+        return Results(variables, tuple(tuple(map(convert, solution)) for solution in solutions))
+
+    def construct(self, query: str) -> bytes:
         import pyoxigraph as ox
-        from rdflib import Graph
 
         triples = self._run(query)
         if not isinstance(triples, ox.QueryTriples):
             raise QueryError("expected a CONSTRUCT or DESCRIBE query")
-        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        return Graph().parse(data=data.decode("utf-8"), format="nt")
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
 class RemoteBackend:
@@ -199,14 +208,16 @@ class RemoteBackend:
             raise EndpointError(f"{self.endpoint} sent malformed SPARQL JSON results: {exc!r}") from None
         return Results(variables, rows)
 
-    def construct(self, query: str) -> Graph:
-        from rdflib import Graph
+    def construct(self, query: str) -> bytes:
+        import pyoxigraph as ox
 
         body = self._post(query, NTRIPLES)
         try:
-            return Graph().parse(data=body.decode("utf-8"), format="nt")
-        except Exception as exc:
+            for _ in ox.parse(input=body, format=ox.RdfFormat.N_TRIPLES):
+                pass
+        except (SyntaxError, ValueError) as exc:
             raise EndpointError(f"{self.endpoint} sent malformed N-Triples: {exc}") from None
+        return body
 
 
 def http_call(request: urllib.request.Request, timeout: float, where: str) -> bytes:
@@ -227,17 +238,15 @@ def http_call(request: urllib.request.Request, timeout: float, where: str) -> by
         raise EndpointError(f"connection to {where} failed: {exc}") from None
 
 
-def push_graph(graph: Graph, store: str, *, graph_iri: str | None = None, timeout: float = 60.0) -> None:
-    """Replace a graph on a server through the SPARQL 1.1 Graph Store Protocol (HTTP PUT)."""
-    from kg.output import RdfFormat, serialize
-
+def push_graph(ntriples: bytes, store: str, *, graph_iri: str | None = None, timeout: float = 60.0) -> None:
+    """Replace a graph on a server with these N-Triples, through the SPARQL 1.1 Graph Store Protocol (HTTP PUT)."""
     if urllib.parse.urlsplit(store).scheme not in ("http", "https"):
         raise EndpointError(f"store endpoint must be an http(s) URL, got {store!r}")
     target = "graph=" + urllib.parse.quote(graph_iri, safe="") if graph_iri else "default"
     url = f"{store}{'&' if '?' in store else '?'}{target}"
     request = urllib.request.Request(
         url,
-        data=serialize(graph, RdfFormat.ntriples),
+        data=ntriples,
         headers={"Content-Type": NTRIPLES},
         method="PUT",
     )

@@ -423,6 +423,7 @@ def select_graph(
 
     from kg.presets import PresetError, bind, load_presets, resolve
     from kg.sparql import LocalBackend
+    from kg.terms import rdflib_graph
 
     if not jurisdictions and not preset:
         return graph
@@ -431,14 +432,15 @@ def select_graph(
     out = RdfGraph()
     for name in jurisdictions or []:
         node = resolve("jurisdiction", name, backend)
-        out += backend.construct(bind(presets["subgraph"], {"jurisdiction": str(node).rsplit("/", 1)[-1]}, backend))
+        query = bind(presets["subgraph"], {"jurisdiction": str(node).rsplit("/", 1)[-1]}, backend)
+        out += rdflib_graph(backend.construct(query))
     if preset:
         if preset not in presets:
             raise PresetError(f"unknown preset {preset!r}; available: {', '.join(presets)}")
         chosen = presets[preset]
         query = bind(chosen, params or {}, backend)
         if chosen.is_construct:
-            out += backend.construct(query)
+            out += rdflib_graph(backend.construct(query))
         else:
             results = backend.select(query)
             if "instrument" not in results.variables:

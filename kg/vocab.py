@@ -7,18 +7,11 @@ only accepts notations declared for the scheme.
 
 from __future__ import annotations
 
-from importlib.resources import files
-
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/ai-legislation-kg/ontology")
 CONCEPT_BASE = "https://w3id.org/ai-legislation-kg/concept/"
-
-
-def ontology_path() -> str:
-    """Location of the ontology file shipped inside the package."""
-    return str(files("kg").joinpath("ontology.ttl"))
 
 
 class ELI(DefinedNamespace):

@@ -12,10 +12,11 @@ import pytest
 from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from kg.build import build_graph, date_literal, language_of
+from kg.build import build_graph, date_term, language_of, nt_iri, nt_literal
+from kg.ontology import ontology_path
 from kg.output import RdfFormat, serialize
 from kg.tables import PartialDate, load_dataset
-from kg.vocab import ELI, ontology_path
+from kg.vocab import ELI
 
 from .conftest import TINY, edit_csv
 
@@ -37,9 +38,18 @@ def test_tiny_dataset_builds_the_expected_graph(tiny_dir):
 
 
 def test_dates_keep_their_precision():
-    assert date_literal(PartialDate("2024")) == Literal("2024", datatype=XSD.gYear)
-    assert date_literal(PartialDate("2024-06")) == Literal("2024-06", datatype=XSD.gYearMonth)
-    assert date_literal(PartialDate("2024-06-28")) == Literal("2024-06-28", datatype=XSD.date)
+    assert date_term(PartialDate("2024")) == f'"2024"^^<{XSD.gYear}>'
+    assert date_term(PartialDate("2024-06")) == f'"2024-06"^^<{XSD.gYearMonth}>'
+    assert date_term(PartialDate("2024-06-28")) == f'"2024-06-28"^^<{XSD.date}>'
+
+
+def test_ntriples_terms_are_escaped():
+    assert nt_literal('say "hi"\\\n\r', lang="en") == '"say \\"hi\\"\\\\\\n\\r"@en'
+    assert nt_literal("人工智能") == '"人工智能"'
+    assert nt_iri("https://example.org/a{b}|c d") == "<https://example.org/a%7Bb%7D%7Cc%20d>"
+    tricky = 'a\\"b\nc'
+    parsed = Graph().parse(data=f"<urn:s> <urn:p> {nt_literal(tricky)} .", format="nt")
+    assert parsed.value(URIRef("urn:s"), URIRef("urn:p")) == Literal(tricky)
 
 
 def test_eli_dates_only_for_full_dates(tiny_dir):

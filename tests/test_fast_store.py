@@ -10,8 +10,9 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from kg.cache import cached_ntriples, fingerprint
+from kg.cache import cached_build, fingerprint
 from kg.cli import main
+from kg.errors import DataError
 from kg.presets import bind, load_presets
 from kg.sparql import OxigraphBackend
 
@@ -28,7 +29,7 @@ def test_presets_never_use_rdflib_on_the_fast_store(tmp_path, monkeypatch):
         raise AssertionError("rdflib's SPARQL engine was used on the fast store")
 
     monkeypatch.setattr(rdflib.Graph, "query", forbidden)
-    backend = OxigraphBackend.from_ntriples(cached_ntriples(DATA, folder=tmp_path))
+    backend = OxigraphBackend.open(cached_build(DATA, folder=tmp_path).store)
     for name, preset in PRESETS.items():
         query = bind(preset, EXAMPLES.get(name, {}), backend)
         if preset.is_construct:
@@ -74,16 +75,45 @@ def test_both_local_stores_print_the_same(name):
 
 
 def test_the_cache_is_reused_and_never_stale(tiny_dir, tmp_path):
-    first = cached_ntriples(tiny_dir, folder=tmp_path)
-    stamp = first.stat().st_mtime_ns
+    cache = tmp_path / "cache"
+    first = cached_build(tiny_dir, folder=cache)
+    assert first.folder.name == f"graph-{fingerprint(tiny_dir)}"
+    assert first.triples == 1136 + 167  # the ontology, and the 167 triples of expected.ttl
+    stamp = first.ntriples.stat().st_mtime_ns
     time.sleep(0.01)
-    assert cached_ntriples(tiny_dir, folder=tmp_path) == first
-    assert first.stat().st_mtime_ns == stamp  # not rebuilt
+    assert cached_build(tiny_dir, folder=cache) == first
+    assert first.ntriples.stat().st_mtime_ns == stamp  # not rebuilt
     edit_csv(tiny_dir / "bodies.csv", "Parliament of Xanadu", "Great Parliament of Xanadu")
-    second = cached_ntriples(tiny_dir, folder=tmp_path)
-    assert second != first and not first.exists()
-    assert "Great Parliament of Xanadu" in second.read_text(encoding="utf-8")
+    second = cached_build(tiny_dir, folder=cache)
+    assert second != first and not first.folder.exists()
+    assert sorted(p.name for p in cache.iterdir()) == [second.folder.name]  # no temporary folders left
+    assert "Great Parliament of Xanadu" in second.ntriples.read_text(encoding="utf-8")
     assert fingerprint(tiny_dir) != fingerprint(tiny_dir, "http://example.org/other/")
+
+
+def test_the_cached_store_holds_the_same_triples_as_rdflib(tiny_dir, tmp_path):
+    import pyoxigraph as ox
+    from rdflib.compare import isomorphic
+
+    from kg.build import build_graph
+    from kg.tables import load_dataset
+    from kg.terms import rdflib_graph
+
+    from .test_presets_engines import canonical_numbers
+
+    cached = cached_build(tiny_dir, folder=tmp_path)
+    store = ox.Store.read_only(str(cached.store))
+    from_store = rdflib_graph(ox.serialize(store, format=ox.RdfFormat.N_QUADS))  # the default graph only
+    expected = build_graph(load_dataset(tiny_dir))
+    assert len(from_store) == len(expected) == 1303
+    assert isomorphic(canonical_numbers(from_store), canonical_numbers(expected))  # Oxigraph writes 634.0 as 634
+
+
+def test_a_failed_build_leaves_no_cache(tiny_dir, tmp_path):
+    edit_csv(tiny_dir / "events.csv", "2024-06-28,published", "2024-02-30,published")
+    with pytest.raises(DataError):
+        cached_build(tiny_dir, folder=tmp_path / "cache")
+    assert not (tmp_path / "cache").exists()
 
 
 def test_query_sees_a_data_change_at_once(tiny_dir):
@@ -115,9 +145,9 @@ def test_kg_build_seeds_the_cache_for_queries(tmp_path):
         main, ["build", "--data", str(DATA), "--out", str(tmp_path / "out"), "-q"], env=env_cache
     )
     assert result.exit_code == 0, result.output
-    cached = sorted(folder.glob("graph-*.nt"))
-    assert [p.name for p in cached] == [f"graph-{fingerprint(DATA)}.nt"]
-    stamp = cached[0].stat().st_mtime_ns
+    cached = sorted(folder.glob("graph-*"))
+    assert [p.name for p in cached] == [f"graph-{fingerprint(DATA)}"]
+    stamp = (cached[0] / "graph.nt").stat().st_mtime_ns
     query = CliRunner().invoke(main, ["query", "table2", "--format", "csv", "--data", str(DATA)], env=env_cache)
     assert query.exit_code == 0
-    assert cached[0].stat().st_mtime_ns == stamp  # the query did not rebuild
+    assert (cached[0] / "graph.nt").stat().st_mtime_ns == stamp  # the query did not rebuild

@@ -9,6 +9,7 @@ from rdflib.compare import isomorphic
 from kg.output import RdfFormat, serialize
 from kg.presets import load_presets
 from kg.sparql import LocalBackend
+from kg.terms import rdflib_graph
 
 from .sparql_helpers import bound_query, comparable, oxigraph_select
 
@@ -42,7 +43,7 @@ def test_preset_agrees_with_pyoxigraph(name, real_graph, oxigraph_store):
     local = LocalBackend(real_graph)
     query = bound_query(preset, local)
     if preset.is_construct:
-        ours = local.construct(query)
+        ours = rdflib_graph(local.construct(query))
         theirs = Graph().parse(
             data=ox.serialize(oxigraph_store.query(query), format=ox.RdfFormat.N_TRIPLES).decode(), format="nt"
         )

@@ -15,12 +15,17 @@ class FakeTerminal(io.StringIO):
         return True
 
 
-def test_build_reports_every_step(tmp_path):
+def test_build_reports_every_step(tmp_path, monkeypatch):
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     steps: list[str] = []
     build(DATA, tmp_path, on_step=steps.append)
-    assert len(steps) == build_steps(DATA) == 29
+    assert len(steps) == build_steps(DATA) == 31
     assert steps[0] == "reading sources.csv"
-    assert steps[13] == "building sources"
+    assert steps[13:15] == ["building the ontology", "building sources"]
+    assert steps[-4:] == ["loading the fast store", "writing Turtle", "rendering the graph browser", "writing files"]
+    steps.clear()
+    build(DATA, tmp_path, on_step=steps.append)  # cached: the tables are read, not built again
+    assert len(steps) == 16
     assert steps[-3:] == ["writing Turtle", "rendering the graph browser", "writing files"]
 
 

@@ -175,9 +175,11 @@ def test_markdown_and_tsv_outputs():
 def test_construct_preset_prints_turtle(real_graph):
     result = kg("subgraph", "-p", "jurisdiction=sg")
     assert result.exit_code == 0
+    from .test_presets_engines import canonical_numbers
+
     graph = Graph().parse(data=result.output, format="turtle")
-    assert len(graph) > 500
-    assert set(graph) <= set(real_graph)
+    assert len(graph) == 1023  # the same on rdflib: test_both_local_stores_print_the_same
+    assert set(canonical_numbers(graph)) <= set(canonical_numbers(real_graph))  # Oxigraph writes 5.0 as 5
 
 
 def test_run_preset_returns_a_dataframe(real_graph):

@@ -8,7 +8,8 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from kg.vocab import CONCEPT_BASE, ELI, KG, concept, ontology_path, scheme_iri
+from kg.ontology import ontology_path
+from kg.vocab import CONCEPT_BASE, ELI, KG, concept, scheme_iri
 
 from .conftest import DATA
 
