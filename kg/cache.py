@@ -14,23 +14,20 @@ and renamed into place, so a reader sees a whole build or none.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kg import DEFAULT_BASE_IRI, __version__
 from kg.progress import Step, no_progress
 
-if TYPE_CHECKING:
-    from kg.tables import Dataset
-
 CODE_SUFFIXES = (".py", ".ttl", ".html")
 NTRIPLES_FILE = "graph.nt"
 STORE_FOLDER = "oxigraph"
-COMPLETE_FILE = "triples"  # written last: the number of distinct triples
+COMPLETE_FILE = "build.json"  # written last: how many rows and distinct triples
 
 
 def cache_dir() -> Path:
@@ -70,7 +67,15 @@ class CachedBuild:
     @property
     def triples(self) -> int:
         """How many distinct triples the graph has."""
-        return int((self.folder / COMPLETE_FILE).read_text(encoding="ascii"))
+        return self._counts()["triples"]
+
+    @property
+    def rows(self) -> int:
+        """How many table rows it was built from."""
+        return self._counts()["rows"]
+
+    def _counts(self) -> dict[str, int]:
+        return json.loads((self.folder / COMPLETE_FILE).read_text(encoding="utf-8"))
 
 
 def cached_build(
@@ -78,12 +83,10 @@ def cached_build(
     *,
     base_iri: str = DEFAULT_BASE_IRI,
     folder: Path | None = None,
-    dataset: Dataset | None = None,
     on_step: Step = no_progress,
 ) -> CachedBuild:
     """The cached build of ``data_dir``, built (and its tables validated) only when not cached yet.
 
-    A caller that has just loaded the tables (``kg build``) passes them as ``dataset``.
     Raises :class:`~kg.errors.DataError` when the tables are invalid.
     """
     root = folder or cache_dir()
@@ -95,20 +98,21 @@ def cached_build(
     from kg.build import write_ntriples
     from kg.tables import load_dataset
 
-    if dataset is None:
-        dataset = load_dataset(data_dir, on_step=on_step)
+    dataset = load_dataset(data_dir, on_step=on_step)
+    rows = dataset.row_count()
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".graph-", dir=root))
     try:
         with (work / NTRIPLES_FILE).open("w", encoding="utf-8", newline="\n", buffering=1 << 20) as handle:
             write_ntriples(dataset, handle, base_iri=base_iri, on_step=on_step)
+        del dataset  # the rows are written: free them before the bulk load needs memory
         on_step("loading the fast store")
         store = ox.Store(str(work / STORE_FOLDER))
         store.bulk_load(path=str(work / NTRIPLES_FILE), format=ox.RdfFormat.N_TRIPLES)
         store.flush()
         triples = len(store)
         del store  # closes the database before the folder moves
-        (work / COMPLETE_FILE).write_text(f"{triples}\n", encoding="ascii")
+        (work / COMPLETE_FILE).write_text(json.dumps({"rows": rows, "triples": triples}) + "\n", encoding="utf-8")
         try:
             work.rename(target)
         except OSError:  # another process finished the same build first; keep theirs

@@ -96,13 +96,14 @@ def build(
 ) -> BuildResult:
     """Validate, build (into the cache, for later queries) and write ``out_dir/graph.ttl`` and ``graph.html``.
 
+    Unchanged data is not built again: its cached build was validated when it was made.
+
     Every output is produced in memory first and then written atomically, so a
     failure at any stage leaves the previous outputs as they were.
     """
     from kg.viz import render_html
 
-    dataset = load_dataset(data_dir, on_step=on_step)
-    cached = cached_build(data_dir, base_iri=base_iri, dataset=dataset, on_step=on_step)
+    cached = cached_build(data_dir, base_iri=base_iri, on_step=on_step)
     on_step("writing Turtle")
     turtle = rdf_bytes(cached, RdfFormat.turtle)
     on_step("rendering the graph browser")
@@ -117,7 +118,7 @@ def build(
         turtle_path=out / GRAPH_FILE,
         html_path=out / HTML_FILE,
         triples=len(graph),
-        rows=dataset.row_count(),
+        rows=cached.rows,
     )
 
 
