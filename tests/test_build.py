@@ -18,7 +18,7 @@ from kg.output import RdfFormat, serialize
 from kg.tables import PartialDate, load_dataset
 from kg.vocab import ELI
 
-from .conftest import TINY, edit_csv
+from .conftest import DATA, TINY, edit_csv
 
 ID = "https://w3id.org/ai-legislation-kg/id/"
 
@@ -101,3 +101,44 @@ def test_turtle_is_byte_identical_across_processes(tmp_path):
 @pytest.mark.parametrize("fmt", [RdfFormat.ntriples, RdfFormat.jsonld])
 def test_other_exports_are_deterministic(real_dataset, fmt):
     assert serialize(build_graph(real_dataset), fmt) == serialize(build_graph(real_dataset), fmt)
+
+
+def test_exports_from_the_cache_equal_rdflibs(real_graph, tmp_path):
+    from kg.cache import cached_build
+    from kg.pipeline import rdf_bytes
+
+    cached = cached_build(DATA, folder=tmp_path)
+    for fmt in (RdfFormat.ntriples, RdfFormat.turtle):
+        assert rdf_bytes(cached, fmt) == serialize(real_graph, fmt), fmt
+
+
+def test_turtle_from_ntriples_handles_awkward_terms():
+    from kg.output import serialize_ntriples
+
+    ntriples = (
+        b'<https://ex.org/a/x.> <https://ex.org/ns#p> "ends ^^<https://ex.org/ns#q>"@en .\n'
+        b"<https://ex.org/a/x.> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://ex.org/ns#C> .\n"
+        b'_:b1 <https://ex.org/ns#p> "2024"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n'
+        b'_:b1 <https://ex.org/ns#p> "say \\"hi\\"\\n" .\n'
+        b"<https://other.org/y> <https://ex.org/ns#p> <https://ex.org/a/ok-1> .\n"
+        b"<https://other.org/y> <https://ex.org/ns#p> <https://ex.org/a/ok-1> .\n"
+    )
+    prefixes = {"ex": "https://ex.org/ns#", "a": "https://ex.org/a/", "xsd": "http://www.w3.org/2001/XMLSchema#"}
+    turtle = serialize_ntriples(ntriples, RdfFormat.turtle, prefixes).decode()
+    assert turtle == (
+        "@prefix a: <https://ex.org/a/> .\n"
+        "@prefix ex: <https://ex.org/ns#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "\n"
+        "<https://ex.org/a/x.>\n"  # a local name may not end with "."
+        "    a ex:C ;\n"
+        '    ex:p "ends ^^<https://ex.org/ns#q>"@en .\n'
+        "\n"
+        "<https://other.org/y>\n"
+        "    ex:p a:ok-1 .\n"
+        "\n"
+        "_:b1\n"
+        '    ex:p "2024"^^xsd:gYear, "say \\"hi\\"\\n" .\n'
+        "\n"
+    )
+    assert isomorphic(Graph().parse(data=turtle, format="turtle"), Graph().parse(data=ntriples, format="nt"))
