@@ -30,9 +30,15 @@ STORE_FOLDER = "oxigraph"
 COMPLETE_FILE = "build.json"  # written last: how many rows and distinct triples
 
 
-def cache_dir() -> Path:
-    """Where cached graphs live: $KG_CACHE_DIR, else build/.cache."""
-    return Path(os.environ.get("KG_CACHE_DIR", Path("build") / ".cache"))
+def cache_dir(data_dir: Path | str) -> Path:
+    """Where cached graphs live: $KG_CACHE_DIR, else ``build/.cache`` beside the data folder.
+
+    Beside the data, not in the working directory, so a notebook run from
+    ``notebooks/`` shares the cache of the command line and leaves nothing in git's way.
+    """
+    if os.environ.get("KG_CACHE_DIR"):
+        return Path(os.environ["KG_CACHE_DIR"])
+    return Path(data_dir).resolve().parent / "build" / ".cache"
 
 
 def fingerprint(data_dir: Path, base_iri: str = DEFAULT_BASE_IRI) -> str:
@@ -89,7 +95,7 @@ def cached_build(
 
     Raises :class:`~kg.errors.DataError` when the tables are invalid.
     """
-    root = folder or cache_dir()
+    root = folder or cache_dir(data_dir)
     target = root / f"graph-{fingerprint(Path(data_dir), base_iri)}"
     if (target / COMPLETE_FILE).exists():
         return CachedBuild(target, base_iri)

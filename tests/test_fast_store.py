@@ -151,3 +151,12 @@ def test_kg_build_seeds_the_cache_for_queries(tmp_path):
     query = CliRunner().invoke(main, ["query", "table2", "--format", "csv", "--data", str(DATA)], env=env_cache)
     assert query.exit_code == 0
     assert (cached[0] / "graph.nt").stat().st_mtime_ns == stamp  # the query did not rebuild
+
+
+def test_the_cache_lives_beside_the_data_unless_told_otherwise(tmp_path, monkeypatch):
+    from kg.cache import cache_dir
+
+    monkeypatch.delenv("KG_CACHE_DIR")
+    assert cache_dir(tmp_path / "project" / "data") == tmp_path / "project" / "build" / ".cache"
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "elsewhere"))
+    assert cache_dir(tmp_path / "project" / "data") == tmp_path / "elsewhere"
