@@ -160,3 +160,12 @@ def test_the_cache_lives_beside_the_data_unless_told_otherwise(tmp_path, monkeyp
     assert cache_dir(tmp_path / "project" / "data") == tmp_path / "project" / "build" / ".cache"
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "elsewhere"))
     assert cache_dir(tmp_path / "project" / "data") == tmp_path / "elsewhere"
+
+
+def test_a_missing_store_is_a_clear_error(tmp_path):
+    from kg.sparql import QueryError
+
+    with pytest.raises(QueryError) as info:
+        OxigraphBackend.open(tmp_path / "gone")
+    assert str(info.value).startswith(f"cannot open the store at {tmp_path / 'gone'}: ")
+    assert str(info.value).endswith("; delete that folder to rebuild it")
