@@ -102,7 +102,10 @@ elif kind in ("presets-fast", "presets-direct", "presets-direct-memory", "preset
     else:
         backend = OxigraphBackend.open(built.store)
     times = {}
+    only = sys.argv[5] if len(sys.argv) > 5 else None
     for name, preset in sorted(load_presets().items()):
+        if only and name != only:
+            continue
         query = bind(preset, EXAMPLES.get(name, {}), backend)
         t = time.perf_counter()
         if kind.startswith("presets-direct"):  # pyoxigraph itself: run, and read every value of every solution
@@ -129,15 +132,31 @@ print(json.dumps({"seconds": elapsed, "rss_mb": resource.getrusage(resource.RUSA
 """
 
 
-def probe(kind: str, data: Path, work: Path) -> dict:
+def probe(kind: str, data: Path, work: Path, *extra: str, timeout: float | None = None) -> dict:
     tests = HERE.parent / "tests"
     out = subprocess.run(
-        [sys.executable, "-c", PROBE, kind, str(data), str(work), str(tests)],
+        [sys.executable, "-c", PROBE, kind, str(data), str(work), str(tests), *extra],
         check=True,
         capture_output=True,
         text=True,
+        timeout=timeout,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def presets_with_cutoff(kind: str, data: Path, work: Path, cutoff: float) -> dict[str, float | None]:
+    """Each preset in its own process, stopped after ``cutoff`` seconds (None: cut off)."""
+    from kg.presets import load_presets
+
+    times: dict[str, float | None] = {}
+    for name in sorted(load_presets()):
+        try:
+            times[name] = probe(kind, data, work, name, timeout=cutoff + 30)["presets"][name]
+        except subprocess.TimeoutExpired:
+            times[name] = None
+        if times[name] is not None and times[name] > cutoff:
+            times[name] = None
+    return times
 
 
 def median(values: list[float]) -> float:
@@ -196,10 +215,16 @@ def measure_scale(scale: int, args: argparse.Namespace, work: Path, say: Progres
     out["turtle_s"] = median([e["turtle_s"] for e in exports])
     out["ntriples_s"] = median([e["ntriples_s"] for e in exports])
     say(f"x{scale}: exports Turtle {out['turtle_s']:.2f} s, N-Triples {out['ntriples_s']:.2f} s")
-    preset_runs = rdflib_runs
-    out["fast"] = [probe("presets-fast", data, work)["presets"] for _ in range(preset_runs)]
-    out["direct"] = [probe("presets-direct", data, work)["presets"] for _ in range(preset_runs)]
-    out["direct_memory"] = [probe("presets-direct-memory", data, work)["presets"] for _ in range(preset_runs)]
+    out["cutoff"] = None
+    if out["triples"] <= args.once_above:
+        out["fast"] = [probe("presets-fast", data, work)["presets"] for _ in range(args.runs)]
+        out["direct"] = [probe("presets-direct", data, work)["presets"] for _ in range(args.runs)]
+        out["direct_memory"] = [probe("presets-direct-memory", data, work)["presets"] for _ in range(args.runs)]
+    else:  # one run each, on the same store only, every preset cut off after --cutoff seconds
+        out["cutoff"] = args.cutoff
+        out["fast"] = [presets_with_cutoff("presets-fast", data, work, args.cutoff)]
+        out["direct"] = [presets_with_cutoff("presets-direct", data, work, args.cutoff)]
+        out["direct_memory"] = []
     memory = out["triples"] <= args.memory_limit
     out["memory"] = [probe("presets-memory", data, work)["presets"] for _ in range(args.runs)] if memory else []
     say(f"x{scale}: presets done")
@@ -217,34 +242,52 @@ def measure_scale(scale: int, args: argparse.Namespace, work: Path, say: Progres
     return out
 
 
+def median_of(runs: list[dict], name: str) -> float | None:
+    """Median of a preset's runs; None when it was cut off."""
+    values = [run[name] for run in runs]
+    return None if not values or None in values else median(values)
+
+
+def seconds(value: float | None, cutoff: float | None) -> str:
+    return f"> {cutoff:g}" if value is None else f"{value:.3f}"
+
+
 def preset_table(result: dict) -> list[str]:
     runs = len(result["fast"])
+    cutoff = result.get("cutoff")
+    note = f", one run, each preset cut off after {cutoff:g} s" if cutoff else (", one run" if runs == 1 else "")
     lines = [
-        f"x{result['scale']} ({result['triples']} triples{', one run' if runs == 1 else ''}):",
+        f"x{result['scale']} ({result['triples']} triples{note}):",
         "",
         "| preset | fast store | pyoxigraph direct, same store | ratio | pyoxigraph direct, in memory | ratio"
         " | rdflib |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name in sorted(result["fast"][0]):
-        f = median([run[name] for run in result["fast"]])
-        d = median([run[name] for run in result["direct"]])
-        dm = median([run[name] for run in result["direct_memory"]])
+        f = median_of(result["fast"], name)
+        d = median_of(result["direct"], name)
+        dm = median_of(result["direct_memory"], name) if result["direct_memory"] else None
+        memory = seconds(dm, None) if result["direct_memory"] else "not run"
         m = f"{median([run[name] for run in result['memory']]):.3f}" if result["memory"] else "not run"
-        lines.append(f"| {name} | {f:.3f} | {d:.3f} | {ratio(f, d)} | {dm:.3f} | {ratio(f, dm)} | {m} |")
+        lines.append(
+            f"| {name} | {seconds(f, cutoff)} | {seconds(d, cutoff)} | {ratio(f, d)} | {memory} | {ratio(f, dm)}"
+            f" | {m} |"
+        )
     return [*lines, ""]
 
 
-def ratio(ours: float, reference: float) -> str:
-    return f"{ours / reference:.1f}x" if reference else "n/a"
+def ratio(ours: float | None, reference: float | None) -> str:
+    return f"{ours / reference:.1f}x" if ours is not None and reference else "n/a"
 
 
 def worst_preset(result: dict, reference: str = "direct") -> tuple[str, float]:
     """The preset with the largest ratio to pyoxigraph direct (ignoring those under 10 ms both ways)."""
     worst = ("none", 0.0)
     for name in result["fast"][0]:
-        f = median([run[name] for run in result["fast"]])
-        d = median([run[name] for run in result[reference]])
+        f = median_of(result["fast"], name)
+        d = median_of(result[reference], name) if result[reference] else None
+        if f is None or d is None:
+            continue
         if max(f, d) >= 0.010 and d and f / d > worst[1]:
             worst = (name, f / d)
     return worst
@@ -305,7 +348,8 @@ def report(results: list[dict], args: argparse.Namespace) -> list[str]:
             f"| x{r['scale']} | {r['triples']} | {build:.1f}x {'met' if build <= TARGETS['build'] else 'missed'}"
             f" | {worst:.1f}x ({name}) {'met' if worst <= TARGETS['preset'] else 'missed'}"
             f" | {r['rss_mb']:.0f} {'met' if r['rss_mb'] <= TARGETS['rss_mb'] else 'missed'}"
-            f" | {r['build_s'] / r['load_memory_s']:.1f}x | {memory_worst:.1f}x ({memory_name}) |"
+            f" | {r['build_s'] / r['load_memory_s']:.1f}x"
+            f" | {f'{memory_worst:.1f}x ({memory_name})' if r['direct_memory'] else 'not run'} |"
         )
     lines += [
         "",
@@ -334,11 +378,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--viz-limit", type=int, default=1_100_000, help="largest graph (triples) drawn as a page")
     parser.add_argument("--data", type=Path, default=HERE.parent / "data")
+    parser.add_argument(
+        "--cutoff", type=float, default=60, help="above --once-above, stop each preset after this many seconds"
+    )
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument(
+        "--from-json", type=Path, nargs="+", help="write the report from figures saved by --json, measuring nothing"
+    )
     args = parser.parse_args(argv)
     say = Progress()
     results = []
-    for scale in args.scales:
+    for saved in args.from_json or []:
+        results += json.loads(saved.read_text(encoding="utf-8"))
+    for scale in [] if args.from_json else args.scales:
         with tempfile.TemporaryDirectory() as tmp:
             results.append(measure_scale(scale, args, Path(tmp), say))
         if args.json:
