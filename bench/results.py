@@ -18,3 +18,9 @@ def write_section(title: str, lines: list[str]) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + "\n".join(lines)
     RESULTS.write_text(text, encoding="utf-8")
+
+
+def publish(title: str, lines: list[str]) -> None:
+    """Write the section into RESULTS.md and print it."""
+    write_section(title, lines)
+    print("\n".join(lines))

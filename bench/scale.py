@@ -42,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
-from results import write_section  # noqa: E402
+from results import publish  # noqa: E402
 
 TARGET_TRIPLES = 1_000_000
 TARGETS = {"build": 3.0, "preset": 2.0, "rss_mb": 1536}
@@ -396,8 +396,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     lines = report(results, args)
-    write_section("Scale", lines)
-    print("\n".join(lines))
+    publish("Scale", lines)
     return 0
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from results import write_section  # noqa: E402
+from results import publish  # noqa: E402
 
 FLOOR = "import rdflib; rdflib.Graph().query('SELECT * WHERE {?s ?p ?o} LIMIT 1')"
 
@@ -64,8 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         row("kg --help", help_),
         "",
     ]
-    write_section("Start-up", lines)
-    print("\n".join(lines))
+    publish("Start-up", lines)
     return 0
 
 

@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
-from results import write_section  # noqa: E402
+from results import publish  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
@@ -97,8 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         f"| load in headless Chromium until ready | {statistics.median(loads):.2f} | {_runs(loads)} |",
         "",
     ]
-    write_section("Graph browser", lines)
-    print("\n".join(lines))
+    publish("Graph browser", lines)
     return 0
 
 

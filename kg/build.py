@@ -137,7 +137,6 @@ class GraphBuilder:
         self.legal_resources = {r["id"] for r in dataset.rows("instruments") if is_legal_resource(r)}
         # node -> the table row it came from (to report SHACL problems at file:line)
         self.origins: dict[str, Row] | None = {} if track_origins else None
-        self.triples = 0
 
     # -- IRIs and literals --
 
@@ -174,7 +173,6 @@ class GraphBuilder:
         else:
             raise TypeError(f"cannot write {value!r} as an RDF term")
         self.write(f"{subject} <{predicate}> {term} .\n")
-        self.triples += 1
 
     def add_text(self, subject: Nt, predicate: URIRef, text: str | None, lang: str | None = None) -> None:
         if text:
@@ -194,12 +192,10 @@ class GraphBuilder:
 
     # -- tables --
 
-    def build(self, on_step: Step = no_progress) -> int:
-        """Write the ontology and every table; returns the number of lines written."""
+    def build(self, on_step: Step = no_progress) -> None:
+        """Write the ontology and every table."""
         on_step("building the ontology")
-        for line in ontology_ntriples().splitlines(keepends=True):
-            self.write(line)
-            self.triples += 1
+        self.write(ontology_ntriples())
         for table, method in (
             ("sources", self.add_source),
             ("jurisdictions", self.add_jurisdiction),
@@ -218,7 +214,6 @@ class GraphBuilder:
             on_step(f"building {table}")
             for row in self.dataset.rows(table):
                 method(row)
-        return self.triples
 
     def add_source(self, row: Row) -> None:
         s = self.iri("sources", row["id"])
@@ -420,13 +415,13 @@ class GraphBuilder:
 
 def write_ntriples(
     dataset: Dataset, handle: IO[str], *, base_iri: str = DEFAULT_BASE_IRI, on_step: Step = no_progress
-) -> int:
-    """Stream the dataset's triples, the ontology included, to a text handle; returns how many.
+) -> None:
+    """Stream the dataset's triples, the ontology included, to a text handle as N-Triples.
 
     A triple may be written twice (e.g. a concept both tables mention); every
     consumer of N-Triples keeps one.
     """
-    return GraphBuilder(dataset, base_iri, handle.write).build(on_step)
+    GraphBuilder(dataset, base_iri, handle.write).build(on_step)
 
 
 def build_with_origins(

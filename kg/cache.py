@@ -126,7 +126,11 @@ def cached_build(
                 raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    for old in root.glob("graph-*"):
-        if old != target:
-            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+    for old in root.glob("graph-*"):  # earlier builds of other data or code
+        if old == target:
+            continue
+        if old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+        else:  # a cache file of an older version of the package
+            old.unlink(missing_ok=True)
     return CachedBuild(target, base_iri)

@@ -461,11 +461,10 @@ def push(endpoint: str, graph_iri: str | None, timeout: float, data_dir: Path) -
     from kg.sparql import push_graph
 
     check_data_dir(data_dir)
-    ntriples = rdf_bytes(cached_build(data_dir), RdfFormat.ntriples)
-    push_graph(ntriples, endpoint, graph_iri=graph_iri, timeout=timeout)
+    cached = cached_build(data_dir)
+    push_graph(rdf_bytes(cached, RdfFormat.ntriples), endpoint, graph_iri=graph_iri, timeout=timeout)
     target = "graph " + graph_iri if graph_iri else "default graph"
-    triples = ntriples.count(b"\n")
-    click.echo(f"Pushed {triples} triples to {endpoint} ({target}).")
+    click.echo(f"Pushed {cached.triples} triples to {endpoint} ({target}).")
 
 
 @main.command()

@@ -35,13 +35,13 @@ class RdfFormat(StrEnum):
 def serialize(graph: Graph, fmt: RdfFormat) -> bytes:
     """Deterministic bytes of the graph in ``fmt`` (the same triples give the same bytes)."""
     if fmt in (RdfFormat.ntriples, RdfFormat.turtle):
-        return serialize_ntriples(graph.serialize(format="nt", encoding="utf-8"), fmt, _used_prefixes(graph))
+        return serialize_ntriples(graph.serialize(format="nt", encoding="utf-8"), fmt, _bound_prefixes(graph))
     if fmt is RdfFormat.jsonld:
         return _canonical_jsonld(graph)
     return graph.serialize(format=fmt.plugin, encoding="utf-8")
 
 
-def _used_prefixes(graph: Graph) -> dict[str, str]:
+def _bound_prefixes(graph: Graph) -> dict[str, str]:
     return {prefix: str(namespace) for prefix, namespace in graph.namespace_manager.namespaces()}
 
 

@@ -169,3 +169,11 @@ def test_a_missing_store_is_a_clear_error(tmp_path):
         OxigraphBackend.open(tmp_path / "gone")
     assert str(info.value).startswith(f"cannot open the store at {tmp_path / 'gone'}: ")
     assert str(info.value).endswith("; delete that folder to rebuild it")
+
+
+def test_a_new_build_removes_older_cached_builds(tiny_dir, tmp_path):
+    cache = tmp_path / "cache"
+    (cache / "graph-0123456789ab").mkdir(parents=True)  # a build of other data
+    (cache / "graph-0123456789ab.nt").write_text("", encoding="utf-8")  # a cache file of an older version
+    built = cached_build(tiny_dir, folder=cache)
+    assert sorted(p.name for p in cache.iterdir()) == [built.folder.name]
