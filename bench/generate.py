@@ -32,6 +32,11 @@ def generate(data: Path, out: Path, scale: int, seed: int = 7) -> dict[str, int]
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     shutil.copy(data / "datapackage.json", out / "datapackage.json")
+    shared_ids = set()
+    for resource in schema["resources"]:
+        if resource["name"] in SHARED:
+            with (data / resource["path"]).open(encoding="utf-8", newline="") as handle:
+                shared_ids |= {row["id"] for row in csv.DictReader(handle)}
     counts = {}
     for resource in schema["resources"]:
         name, fields = resource["name"], resource["fields"]
@@ -41,15 +46,20 @@ def generate(data: Path, out: Path, scale: int, seed: int = 7) -> dict[str, int]
         with (out / resource["path"]).open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=[f["name"] for f in fields], lineterminator="\n")
             writer.writeheader()
+            written = 0
             for copy in range(copies):
                 tag = f" [{rng.randrange(16**6):06x}]" if copy else ""
                 for row in rows:
-                    writer.writerow(_copy_row(row, fields, copy, tag))
-        counts[name] = len(rows) * copies
+                    copied = _copy_row(row, fields, copy, tag, shared_ids)
+                    if copy and copied == row:  # a row about shared things only (a jurisdiction's link): once
+                        continue
+                    writer.writerow(copied)
+                    written += 1
+        counts[name] = written
     return counts
 
 
-def _copy_row(row: dict[str, str], fields: list[dict], copy: int, tag: str) -> dict[str, str]:
+def _copy_row(row: dict[str, str], fields: list[dict], copy: int, tag: str, shared_ids: set[str]) -> dict[str, str]:
     out = dict(row)
     if copy == 0:
         return out
@@ -57,12 +67,13 @@ def _copy_row(row: dict[str, str], fields: list[dict], copy: int, tag: str) -> d
         name, value = field["name"], row[field["name"]]
         if not value:
             continue
-        target = field.get("reference")
+        targets = field.get("reference") or []
+        targets = [targets] if isinstance(targets, str) else targets
         is_own_id = field["type"] == "id" and name == "id"
-        if is_own_id or (target and target not in SHARED):
+        if is_own_id or any(t not in SHARED for t in targets):
             items = value.split("|") if field.get("list") else [value]
-            out[name] = "|".join(scaled_id(v, copy) for v in items)
-        elif name in ("title_en", "title_zh", "name_en", "label_en", "statement_en") and not target:
+            out[name] = "|".join(v if v in shared_ids and not is_own_id else scaled_id(v, copy) for v in items)
+        elif name in ("title_original", "title_en", "title_zh", "name_en", "label_en", "statement_en") and not targets:
             out[name] = value + tag
     return out
 

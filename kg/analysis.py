@@ -87,13 +87,13 @@ def dated_events(graph: Graph, jurisdictions: list[str] | None = None) -> Iterat
     from rdflib.namespace import DCTERMS
 
     from kg.network import node_id
-    from kg.vocab import ELI, KG
+    from kg.vocab import KG
 
     net = to_networkx(graph)
     for event in sorted(graph.subjects(RDF.type, KG.LifecycleEvent), key=str):
         instrument = graph.value(event, KG.eventOf)
         date = graph.value(event, DCTERMS.date)
-        jurisdiction = graph.value(instrument, ELI.jurisdiction) if instrument is not None else None
+        jurisdiction = graph.value(instrument, KG.jurisdiction) if instrument is not None else None
         if date is None or jurisdiction is None:
             continue
         top = _short(_top(net, node_id(jurisdiction)))

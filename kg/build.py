@@ -10,58 +10,35 @@ always serialises to the same Turtle.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from typing import IO, TYPE_CHECKING
+from collections.abc import Callable
+from typing import IO
 
-from rdflib import RDF, RDFS, XSD, URIRef
-from rdflib.namespace import DCTERMS, PROV, SDO, SKOS
+from rdflib import RDF, XSD, URIRef
+from rdflib.namespace import DCTERMS, SDO, SKOS
 
 from kg import DEFAULT_BASE_IRI
-from kg.ontology import graph_prefixes, ontology_ntriples
+from kg.ontology import ontology_ntriples
 from kg.progress import Step, no_progress
+from kg.shape import (
+    CLASSES,
+    COLUMNS,
+    DATE_TYPES,
+    ELI_APPLICABILITY,
+    ELI_DATES,
+    ELI_RELATIONS,
+    LINK_PROPERTIES,
+    RELATION_PROPERTIES,
+    SDO_RELATIONS,
+    WIKIDATA_ENTITY,
+    Column,
+    base_of,
+    row_iri,
+)
 from kg.tables import Dataset, PartialDate, Row
-from kg.terms import rdflib_graph
-from kg.vocab import ELI, KG, concept, scheme_iri
+from kg.vocab import CONCEPT_BASE, ELI, KG, concept, scheme_iri
 
-if TYPE_CHECKING:
-    from rdflib import Graph
-
-# Path segment of each entity table's IRIs.
-SEGMENTS = {
-    "sources": "source",
-    "jurisdictions": "jurisdiction",
-    "bodies": "body",
-    "topics": "topic",
-    "instruments": "instrument",
-    "events": "event",
-    "articles": "article",
-    "classifications": "claim",
-    "risk_tiers": "risk-tier",
-    "findings": "finding",
-    "status_claims": "status-claim",
-}
-
-RELATION_PROPERTIES = {
-    "based_on": ELI.based_on,
-    "amends": ELI.amends,
-    "repeals": ELI.repeals,
-    "implements": ELI.implements,
-    "cites": ELI.cites,
-    "complements": KG.complements,
-    "precursor_of": KG.precursorOf,
-}
-
-# ELI date property implied by an event type (only for full dates on ELI legal resources).
-EVENT_DATE_PROPERTIES = {
-    "adopted": ELI.date_document,
-    "signed": ELI.date_document,
-    "published": ELI.date_publication,
-    "entered_into_force": ELI.first_date_entry_in_force,
-    "applies_from": ELI.date_applicability,
-    "repealed": ELI.date_no_longer_in_force,
-}
-
-DATE_TYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
+HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
+KANA = re.compile(r"[\u3040-\u30ff]")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 # --- N-Triples terms ------------------------------------------------------------
@@ -91,7 +68,11 @@ def nt_literal(text: str, *, lang: str | None = None, datatype: str | None = Non
 
 
 def language_of(text: str) -> str:
-    """``zh`` for text with Chinese characters, else ``en``."""
+    """A language tag guessed from the script: ko (Hangul), ja (kana), zh (Chinese characters), else en."""
+    if HANGUL.search(text):
+        return "ko"
+    if KANA.search(text):
+        return "ja"
     return "zh" if CJK.search(text) else "en"
 
 
@@ -105,21 +86,14 @@ def decimal_term(text: str) -> Nt:
     return nt_literal(text if "." in text else text + ".0", datatype=XSD.decimal)
 
 
-def literal_in(graph: Graph, node: URIRef | None, predicate: URIRef, lang: str) -> str:
-    """The value of ``node``'s ``predicate`` in language ``lang`` ("" if there is none)."""
-    from rdflib import Literal
-
-    if node is None:
-        return ""
-    for value in graph.objects(node, predicate):
-        if isinstance(value, Literal) and value.language == lang:
-            return str(value)
-    return ""
-
-
 def is_legal_resource(row: Row) -> bool:
-    """ELI covers enacted binding acts: hard law that is not a bill or draft."""
+    """ELI's eli:LegalResource covers enacted binding acts: hard law that is not a bill."""
     return row["binding_force"] == "hard_law" and row["type"] != "bill"
+
+
+def risk_scheme_iri(framework: str) -> URIRef:
+    """The SKOS concept scheme of one risk-tier framework."""
+    return URIRef(f"{CONCEPT_BASE}risk-tier/{framework}")
 
 
 class GraphBuilder:
@@ -128,20 +102,19 @@ class GraphBuilder:
     def __init__(
         self, dataset: Dataset, base_iri: str, write: Callable[[str], object], *, track_origins: bool = False
     ) -> None:
-        if not base_iri.endswith(("/", "#")):
-            base_iri += "/"
         self.dataset = dataset
-        self.base = base_iri
+        self.base = base_of(base_iri)
         self.write = write
         self.vocabularies = dataset.schema.vocabularies
         self.legal_resources = {r["id"] for r in dataset.rows("instruments") if is_legal_resource(r)}
+        self.eli_dates = _eli_dates(dataset.rows("events"), self.legal_resources)
         # node -> the table row it came from (to report SHACL problems at file:line)
         self.origins: dict[str, Row] | None = {} if track_origins else None
 
     # -- IRIs and literals --
 
     def iri(self, table: str, row_id: str) -> Nt:
-        return nt_iri(f"{self.base}{SEGMENTS[table]}/{row_id}")
+        return nt_iri(row_iri(self.base, table, row_id))
 
     def concept(self, scheme: str, notation: str) -> URIRef:
         return concept(scheme, notation, self.vocabularies)
@@ -182,13 +155,41 @@ class GraphBuilder:
         if self.origins is not None:
             self.origins[subject] = row
 
-    def add_provenance(self, subject: Nt, row: Row) -> None:
+    def term(self, table: str, column: Column, value: object) -> object:
+        """The RDF value of one cell item, as :data:`kg.shape.COLUMNS` declares it."""
+        kind = column.kind
+        if kind in ("en", "zh"):
+            return nt_literal(str(value), lang=kind)
+        if kind == "auto":
+            return nt_literal(str(value), lang=language_of(str(value)))
+        if kind == "decimal":
+            return decimal_term(str(value))
+        if kind == "iri":
+            return URIRef(str(value))
+        if kind == "ref":
+            return self.iri(str(column.target), str(value))
+        if kind == "concept":
+            if column.target is None:
+                return self.vocabulary_concept(table, column.name, str(value))
+            return self.concept(column.target, str(value))
+        return value  # text, date, int, bool: add() types them
+
+    def add_columns(self, table: str, subject: Nt, row: Row) -> None:
+        """The row's plain columns, one triple per value."""
         self.remember(subject, row)
-        self.add(subject, PROV.wasDerivedFrom, self.iri("sources", row["source"]))
-        self.add(subject, KG.locator, row["locator"])
-        self.add(subject, SKOS.editorialNote, row["note"])
-        if row.values.get("verification"):
-            self.add(subject, KG.verification, self.concept("verification", row["verification"]))
+        for column in COLUMNS[table]:
+            value = row[column.name]
+            for item in value if isinstance(value, tuple) else (value,):
+                if item is not None and item != "":
+                    self.add(subject, column.predicate, self.term(table, column, item))
+
+    def add_entity(self, table: str, row: Row) -> Nt:
+        """An entity row: its classes and plain columns."""
+        s = self.iri(table, row["id"])
+        for cls in CLASSES[table]:
+            self.add(s, RDF.type, cls)
+        self.add_columns(table, s, row)
+        return s
 
     # -- tables --
 
@@ -206,6 +207,7 @@ class GraphBuilder:
             ("articles", self.add_article),
             ("relations", self.add_relation),
             ("parties", self.add_party),
+            ("links", self.add_link),
             ("classifications", self.add_classification),
             ("risk_tiers", self.add_risk_tier),
             ("findings", self.add_finding),
@@ -214,44 +216,23 @@ class GraphBuilder:
             on_step(f"building {table}")
             for row in self.dataset.rows(table):
                 method(row)
+        self.add_risk_schemes()
 
     def add_source(self, row: Row) -> None:
-        s = self.iri("sources", row["id"])
-        self.remember(s, row)
-        self.add(s, RDF.type, KG.Source)
-        self.add(s, KG.sourceKind, self.concept("source-kind", row["kind"]))
-        self.add_text(s, DCTERMS.title, row["title"])
-        self.add(s, DCTERMS.creator, row["author"])
-        self.add(s, DCTERMS.publisher, row["publisher"])
-        self.add(s, DCTERMS.date, row["date"])
-        if row["url"]:
-            self.add(s, SDO.url, URIRef(row["url"]))
-        self.add(s, KG.seedFile, row["seed_file"])
-        self.add(s, SKOS.editorialNote, row["note"])
+        self.add_entity("sources", row)
 
     def add_jurisdiction(self, row: Row) -> None:
-        s = self.iri("jurisdictions", row["id"])
-        self.add(s, RDF.type, KG.Jurisdiction)
-        self.add(s, KG.jurisdictionKind, self.concept("jurisdiction-kind", row["kind"]))
-        self.add_text(s, RDFS.label, row["name_en"], "en")
-        self.add_text(s, RDFS.label, row["name_zh"], "zh")
-        if row["parent"]:
-            self.add(s, KG.parentJurisdiction, self.iri("jurisdictions", row["parent"]))
-        self.add_provenance(s, row)
+        self.add_entity("jurisdictions", row)
 
     def add_body(self, row: Row) -> None:
-        s = self.iri("bodies", row["id"])
-        self.add(s, RDF.type, KG.Body)
-        self.add(s, ELI.jurisdiction, self.iri("jurisdictions", row["jurisdiction"]))
-        self.add_text(s, RDFS.label, row["name_en"], "en")
-        self.add_text(s, RDFS.label, row["name_zh"], "zh")
-        self.add_provenance(s, row)
+        self.add_entity("bodies", row)
 
     def add_topic(self, row: Row) -> None:
         s = self.iri("topics", row["id"])
+        scheme = scheme_iri("topic")
         self.remember(s, row)
         self.add(s, RDF.type, SKOS.Concept)
-        self.add(s, SKOS.inScheme, scheme_iri("topic"))
+        self.add(s, SKOS.inScheme, scheme)
         self.add(s, SKOS.notation, row["id"])
         self.add_text(s, SKOS.prefLabel, row["label_en"], "en")
         self.add_text(s, SKOS.prefLabel, row["label_zh"], "zh")
@@ -260,77 +241,66 @@ class GraphBuilder:
             self.add(s, SKOS.broader, broader)
             self.add(broader, SKOS.narrower, s)
         else:
-            self.add(s, SKOS.topConceptOf, scheme_iri("topic"))
+            self.add(s, SKOS.topConceptOf, scheme)
+            self.add(f"<{scheme}>", SKOS.hasTopConcept, s)
         self.add(s, SKOS.scopeNote, row["note"])
 
     def add_instrument(self, row: Row) -> None:
-        s = self.iri("instruments", row["id"])
-        self.add(s, RDF.type, KG.Instrument)
-        self.add(s, RDF.type, SDO.Legislation)
-        if is_legal_resource(row):
+        s = self.add_entity("instruments", row)
+        legal = row["id"] in self.legal_resources
+        jurisdiction = self.iri("jurisdictions", row["jurisdiction"])
+        instrument_type = self.concept("instrument-type", row["type"])
+        if row["title_original"]:
+            # The English and Chinese titles are title_en and title_zh (an English act's short title, say);
+            # an original title in another language is also its title in that language.
+            original = nt_literal(row["title_original"], lang=row["title_original_lang"])
+            self.add(s, KG.originalTitle, original)
+            if row["title_original_lang"] not in ("en", "zh"):
+                self.add(s, DCTERMS.title, original)
+        bodies = [self.iri("bodies", b) for b in row["bodies"]]
+        # ELI's LegalResource properties only on legal resources (their rdfs:domain)
+        if legal:
             self.add(s, RDF.type, ELI.LegalResource)
-        self.add(s, ELI.jurisdiction, self.iri("jurisdictions", row["jurisdiction"]))
-        self.add(s, ELI.type_document, self.concept("instrument-type", row["type"]))
-        self.add(s, KG.bindingForce, self.concept("binding-force", row["binding_force"]))
-        self.add_text(s, DCTERMS.title, row["title_zh"], "zh")
-        self.add_text(s, DCTERMS.title, row["title_en"], "en")
-        if row["title_en"]:
-            self.add(s, KG.englishTitleIsTranslation, bool(row["title_en_translated"]))
-        for title in row["alt_titles"]:
-            self.add_text(s, DCTERMS.alternative, title)
-        for body in row["bodies"]:
-            self.add(s, ELI.passed_by, self.iri("bodies", body))
-        self.add(s, ELI.id_local, row["identifier"])
-        if row["url"]:
-            self.add(s, SDO.url, URIRef(row["url"]))
-        self._add_topics(s, row["topics"])
-        if row["unnamed"]:
-            self.add(s, KG.unnamed, True)
-        self.add_provenance(s, row)
-
-    def _add_topics(self, subject: Nt, topics: Iterable[str]) -> None:
-        for topic in topics:
-            self.add(subject, ELI.is_about, self.iri("topics", topic))
+            self.add(s, ELI.jurisdiction, jurisdiction)
+            self.add(s, ELI.type_document, instrument_type)
+            for body in bodies:
+                self.add(s, ELI.passed_by, body)
+            for identifier in row["identifier"]:
+                self.add(s, ELI.id_local, identifier)
+        # ELI's single-valued dates, one event each
+        for prop, date in sorted(self.eli_dates.get(row["id"], {}).items()):
+            self.add(s, prop, date)
+        # schema.org's view
+        self.add(s, SDO.legislationJurisdiction, jurisdiction)
+        self.add(s, SDO.legislationType, instrument_type)
+        for identifier in row["identifier"]:
+            self.add(s, SDO.legislationIdentifier, identifier)
+        for body in bodies:
+            self.add(s, SDO.legislationPassedBy, body)
+        if ELI.date_document in self.eli_dates.get(row["id"], {}):
+            self.add(s, SDO.legislationDate, self.eli_dates[row["id"]][ELI.date_document])
 
     def add_event(self, row: Row) -> None:
-        s = self.iri("events", row["id"])
-        instrument = self.iri("instruments", row["instrument"])
-        self.add(s, RDF.type, KG.LifecycleEvent)
-        self.add(s, KG.eventOf, instrument)
-        self.add(instrument, KG.hasEvent, s)
-        self.add(s, KG.eventType, self.concept("event-type", row["type"]))
-        self.add(s, DCTERMS.date, row["date"])
-        if row["refines"]:
-            self.add(s, KG.refines, self.iri("events", row["refines"]))
-        if row["body"]:
-            self.add(s, PROV.wasAssociatedWith, self.iri("bodies", row["body"]))
-        self.add(s, KG.votesFor, row["votes_for"])
-        self.add(s, KG.votesAgainst, row["votes_against"])
-        self.add(s, KG.votesAbstain, row["votes_abstain"])
-        self.add_text(s, DCTERMS.description, row["description_zh"], "zh")
-        self.add_text(s, DCTERMS.description, row["description_en"], "en")
-        self.add_provenance(s, row)
-        date_property = EVENT_DATE_PROPERTIES.get(row["type"])
-        if date_property and row["date"].precision == "day" and row["instrument"] in self.legal_resources:
-            self.add(instrument, date_property, row["date"])
+        s = self.add_entity("events", row)
+        self.add(self.iri("instruments", row["instrument"]), KG.hasEvent, s)
+        if (
+            row["type"] == "applies_from"
+            and row["date"].precision == "day"
+            and row["instrument"] in self.legal_resources
+            and not row["superseded_by"]
+        ):
+            self.add(self.iri("instruments", row["instrument"]), ELI_APPLICABILITY, row["date"])
 
     def add_article(self, row: Row) -> None:
-        s = self.iri("articles", row["id"])
+        s = self.add_entity("articles", row)
         instrument = self.iri("instruments", row["instrument"])
-        self.add(s, RDF.type, KG.Article)
-        self.add(s, RDF.type, ELI.LegalResourceSubdivision)
-        self.add(s, ELI.is_part_of, instrument)
         self.add(instrument, ELI.has_part, s)
-        self.add(s, ELI.number, row["number"])
-        self.add_text(s, DCTERMS.title, row["heading_zh"], "zh")
-        self.add_text(s, DCTERMS.title, row["heading_en"], "en")
-        self.add_text(s, SDO.text, row["text_zh"], "zh")
-        self.add_text(s, SDO.text, row["text_en"], "en")
-        self.add(s, KG.verbatim, row["verbatim"])
-        self._add_topics(s, row["topics"])
-        self.add_provenance(s, row)
+        # every article is an eli:WorkSubdivision (kg:Article's superclass); of an enacted act, also a legal one
+        self.add(s, RDF.type, ELI.WorkSubdivision)
+        if row["instrument"] in self.legal_resources:
+            self.add(s, RDF.type, ELI.LegalResourceSubdivision)
 
-    def _add_statement(self, row: Row, subject: Nt, predicate: URIRef, obj: Nt, key: str) -> Nt:
+    def _add_statement(self, table: str, row: Row, subject: Nt, predicate: URIRef, obj: object, key: str) -> Nt:
         """The triple itself plus a reified statement that carries its provenance."""
         self.add(subject, predicate, obj)
         s = nt_iri(f"{self.base}statement/{key}")
@@ -338,79 +308,95 @@ class GraphBuilder:
         self.add(s, RDF.subject, subject)
         self.add(s, RDF.predicate, predicate)
         self.add(s, RDF.object, obj)
-        self.add_provenance(s, row)
+        self.add_columns(table, s, row)
         return s
 
     def add_relation(self, row: Row) -> None:
-        self._add_statement(
-            row,
-            self.iri("instruments", row["subject"]),
-            RELATION_PROPERTIES[row["relation"]],
-            self.iri("instruments", row["object"]),
-            f"{row['subject']}.{row['relation']}.{row['object']}",
-        )
+        subject, obj, relation = row["subject"], row["object"], row["relation"]
+        s, o = self.iri("instruments", subject), self.iri("instruments", obj)
+        self._add_statement("relations", row, s, RELATION_PROPERTIES[relation], o, f"{subject}.{relation}.{obj}")
+        if relation in ELI_RELATIONS:
+            prop, subject_legal, object_legal = ELI_RELATIONS[relation]
+            if (not subject_legal or subject in self.legal_resources) and (
+                not object_legal or obj in self.legal_resources
+            ):
+                self.add(s, prop, o)
+        if relation in SDO_RELATIONS:
+            self.add(s, SDO_RELATIONS[relation], o)
 
     def add_party(self, row: Row) -> None:
-        s = self._add_statement(
+        self._add_statement(
+            "parties",
             row,
             self.iri("instruments", row["instrument"]),
             KG.party,
             self.iri("jurisdictions", row["party"]),
             f"{row['instrument']}.{row['role']}.{row['party']}",
         )
-        self.add(s, KG.claimRole, self.concept("party-role", row["role"]))
-        self.add(s, DCTERMS.date, row["date"])
+
+    def add_link(self, row: Row) -> None:
+        subject = row["subject"]
+        table = next(t for t in ("instruments", "jurisdictions", "bodies") if subject in self.dataset.ids(t))
+        scheme, value = row["scheme"], row["value"]
+        if scheme == "wikidata":
+            obj: object = URIRef(WIKIDATA_ENTITY + value)
+        elif scheme in ("eli", "website"):
+            obj = URIRef(value)
+        else:
+            obj = nt_literal(value)
+        key = f"{subject}.{scheme}.{re.sub(r'[^A-Za-z0-9._-]+', '_', value)}"
+        self._add_statement("links", row, self.iri(table, subject), LINK_PROPERTIES[scheme], obj, key)
 
     def add_classification(self, row: Row) -> None:
-        s = self.iri("classifications", row["id"])
-        self.add(s, RDF.type, KG.ClassificationClaim)
-        self.add(s, KG.aboutJurisdiction, self.iri("jurisdictions", row["jurisdiction"]))
-        self.add(s, KG.aboutConcept, self.vocabulary_concept("classifications", "concept", row["concept"]))
-        self.add(s, KG.claimRole, self.concept("claim-role", row["role"]))
-        self.add_text(s, KG.quote, row["quote"])
-        self.add_provenance(s, row)
+        self.add_entity("classifications", row)
 
     def add_risk_tier(self, row: Row) -> None:
-        s = self.iri("risk_tiers", row["id"])
-        self.add(s, RDF.type, KG.RiskTier)
-        self.add(s, KG.framework, row["framework"])
-        if row["instrument"]:
-            self.add(s, KG.setBy, self.iri("instruments", row["instrument"]))
-        self.add(s, KG.tierRank, row["rank"])
-        self.add_text(s, SKOS.prefLabel, row["label_zh"], "zh")
-        self.add_text(s, SKOS.prefLabel, row["label_en"], "en")
-        self.add_text(s, KG.examples, row["examples_zh"], "zh")
-        self.add_text(s, KG.obligations, row["obligations_zh"], "zh")
-        if row["liability_principle"]:
-            self.add(s, KG.liabilityPrinciple, self.concept("liability-principle", row["liability_principle"]))
-        self.add_provenance(s, row)
+        s = self.add_entity("risk_tiers", row)
+        scheme = risk_scheme_iri(row["framework"])
+        self.add(s, SKOS.inScheme, scheme)
+        self.add(s, SKOS.topConceptOf, scheme)
+
+    def add_risk_schemes(self) -> None:
+        """One SKOS concept scheme per risk-tier framework, listing its tiers as top concepts."""
+        tiers: dict[str, list[Row]] = {}
+        for row in self.dataset.rows("risk_tiers"):
+            tiers.setdefault(row["framework"], []).append(row)
+        for framework, rows in sorted(tiers.items()):
+            scheme = nt_iri(str(risk_scheme_iri(framework)))
+            self.add(scheme, RDF.type, SKOS.ConceptScheme)
+            self.add(scheme, SKOS.notation, framework)
+            self.add_text(scheme, SKOS.prefLabel, f"Risk tiers: {framework}", "en")
+            self.add_text(scheme, SKOS.prefLabel, f"风险等级：{framework}", "zh")
+            for row in rows:
+                self.add(scheme, SKOS.hasTopConcept, self.iri("risk_tiers", row["id"]))
 
     def add_finding(self, row: Row) -> None:
-        s = self.iri("findings", row["id"])
-        self.add(s, RDF.type, KG.Finding)
-        self.add(s, KG.findingKind, self.concept("finding-kind", row["kind"]))
-        if row["concept"]:
-            self.add(s, KG.aboutConcept, self.vocabulary_concept("findings", "concept", row["concept"]))
-        if row["jurisdiction"]:
-            self.add(s, KG.aboutJurisdiction, self.iri("jurisdictions", row["jurisdiction"]))
-        if row["instrument"]:
-            self.add(s, KG.aboutInstrument, self.iri("instruments", row["instrument"]))
-        self.add_text(s, DCTERMS.description, row["statement_en"], "en")
-        self.add_text(s, KG.quote, row["quote"])
-        if row["value"] is not None:
-            self.add(s, KG.value, decimal_term(row["value"]))
-        self.add(s, KG.unit, row["unit"])
-        self.add(s, DCTERMS.date, row["date"])
-        self.add_provenance(s, row)
+        self.add_entity("findings", row)
 
     def add_status_claim(self, row: Row) -> None:
-        s = self.iri("status_claims", row["id"])
-        self.add(s, RDF.type, KG.StatusClaim)
-        self.add(s, KG.aboutInstrument, self.iri("instruments", row["instrument"]))
-        self.add(s, KG.claimedStatus, self.concept("status", row["status"]))
-        self.add(s, DCTERMS.date, row["as_of"])
-        self.add_text(s, KG.quote, row["quote"])
-        self.add_provenance(s, row)
+        self.add_entity("status_claims", row)
+
+
+def _eli_dates(events: list[Row], legal: set[str]) -> dict[str, dict[URIRef, PartialDate]]:
+    """For each instrument, ELI's single-valued dates, each taken from one event.
+
+    Among the events of the preferred types with a full date (and not superseded), the
+    first preferred type wins, then the earliest date, then the lowest event id.
+    """
+    chosen: dict[str, dict[URIRef, PartialDate]] = {}
+    by_instrument: dict[str, list[Row]] = {}
+    for row in events:
+        if row["date"].precision == "day" and not row["superseded_by"]:
+            by_instrument.setdefault(row["instrument"], []).append(row)
+    for instrument, rows in by_instrument.items():
+        for prop, (types, needs_legal) in ELI_DATES.items():
+            if needs_legal and instrument not in legal:
+                continue
+            candidates = [r for r in rows if r["type"] in types]
+            if candidates:
+                best = min(candidates, key=lambda r: (types.index(r["type"]), r["date"].text, r["id"]))
+                chosen.setdefault(instrument, {})[prop] = best["date"]
+    return chosen
 
 
 def write_ntriples(
@@ -422,23 +408,3 @@ def write_ntriples(
     consumer of N-Triples keeps one.
     """
     GraphBuilder(dataset, base_iri, handle.write).build(on_step)
-
-
-def build_with_origins(
-    dataset: Dataset, *, base_iri: str = DEFAULT_BASE_IRI, on_step: Step = no_progress
-) -> tuple[Graph, dict[URIRef, Row]]:
-    """The rdflib graph, and for each node built from a row, that row (to report problems at file:line)."""
-    from io import StringIO
-
-    buffer = StringIO()
-    builder = GraphBuilder(dataset, base_iri, buffer.write, track_origins=True)
-    builder.build(on_step)
-    on_step("loading the graph")
-    graph = rdflib_graph(buffer.getvalue().encode("utf-8"), prefixes=graph_prefixes(base_iri))
-    origins = {URIRef(node[1:-1]): row for node, row in (builder.origins or {}).items()}
-    return graph, origins
-
-
-def build_graph(dataset: Dataset, *, base_iri: str = DEFAULT_BASE_IRI, on_step: Step = no_progress) -> Graph:
-    """The rdflib graph of a validated dataset, including the ontology."""
-    return build_with_origins(dataset, base_iri=base_iri, on_step=on_step)[0]

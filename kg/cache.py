@@ -102,10 +102,13 @@ def cached_build(
     import pyoxigraph as ox
 
     from kg.build import write_ntriples
+    from kg.graph import legal_force_ntriples
+    from kg.sparql import OxigraphBackend
     from kg.tables import load_dataset
 
     dataset = load_dataset(data_dir, on_step=on_step)
     rows = dataset.row_count()
+    as_of = dataset.schema.legal_force_as_of
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".graph-", dir=root))
     try:
@@ -115,6 +118,12 @@ def cached_build(
         on_step("loading the fast store")
         store = ox.Store(str(work / STORE_FOLDER))
         store.bulk_load(path=str(work / NTRIPLES_FILE), format=ox.RdfFormat.N_TRIPLES)
+        if as_of:
+            on_step("deriving the legal force")
+            derived = legal_force_ntriples(OxigraphBackend(store), as_of, base_iri)
+            with (work / NTRIPLES_FILE).open("a", encoding="utf-8", newline="\n") as handle:
+                handle.write(derived)
+            store.load(input=derived.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
         store.flush()
         triples = len(store)
         del store  # closes the database before the folder moves

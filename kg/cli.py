@@ -418,7 +418,7 @@ def _backend(endpoint: str | None, graph_iri: str | None, timeout: float, data_d
 
 
 @main.command()
-@click.option("--as-of", "as_of", help="Reference date YYYY-MM-DD (default: the date of the latest recorded event).")
+@click.option("--as-of", "as_of", help="Reference date YYYY-MM-DD (default: today).")
 @click.option("--jurisdiction", help="Only this jurisdiction and its sub-jurisdictions (id or name).")
 @results_options("Output format.")
 @store_option
@@ -427,22 +427,21 @@ def _backend(endpoint: str | None, graph_iri: str | None, timeout: float, data_d
 def status(as_of: str | None, jurisdiction: str | None, fmt: str, lang: str, store: str, data_dir: Path) -> None:
     """Status of every instrument on a date, derived from its dated events, beside what sources reported.
 
-    Without --as-of the reference date is the latest date on which something
-    happened in the data (scheduled dates such as future application stages
-    do not count), so the answer does not depend on today's date.
+    Without --as-of the reference date is today (UTC). A scheduled stage that a
+    later act postponed no longer counts once the postponement has happened; the
+    'next' column gives the next scheduled stage after the date.
     """
     from kg.formats import ResultFormat, render
-    from kg.presets import load_presets, run
-    from kg.status import latest_event_date
+    from kg.presets import load_presets, run, today
 
     backend = _backend(None, None, 0, data_dir, store)
-    date = as_of or latest_event_date(backend)
+    date = as_of or today()
     values = {"date": date, "lang": lang}
     if jurisdiction:
         values["jurisdiction"] = jurisdiction
     results = run(load_presets()["status-on-date"], values, backend)
     if fmt == "table":
-        click.echo(f"Status as of {date}" + ("" if as_of else " (latest recorded event; override with --as-of)"))
+        click.echo(f"Status as of {date}" + ("" if as_of else " (today; choose another date with --as-of)"))
     click.echo(render(results, ResultFormat(fmt), base=DEFAULT_BASE_IRI), nl=False)
 
 

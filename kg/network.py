@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, RDFS, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, SDO, SKOS
+from rdflib.namespace import DCTERMS, SDO, SKOS
 
-from kg.build import RELATION_PROPERTIES
+from kg.shape import RELATION_PROPERTIES
 from kg.vocab import CONCEPT_BASE, ELI, KG
 
 if TYPE_CHECKING:
@@ -94,13 +94,13 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
             i,
             "instrument",
             labels=_labels(graph, i, DCTERMS.title),
-            instrument_type=_notation(graph, graph.value(i, ELI.type_document)),
+            instrument_type=_notation(graph, graph.value(i, ELI.work_type)),
             binding_force=_notation(graph, graph.value(i, KG.bindingForce)),
-            jurisdiction=node_id(graph.value(i, ELI.jurisdiction)) if graph.value(i, ELI.jurisdiction) else "",
-            identifier=str(graph.value(i, ELI.id_local) or ""),
+            jurisdiction=node_id(graph.value(i, KG.jurisdiction)) if graph.value(i, KG.jurisdiction) else "",
+            identifier="; ".join(sorted(str(v) for v in graph.objects(i, DCTERMS.identifier))),
             first_year=int(years[0]) if years else 0,
             url=str(url) if url is not None and str(url).startswith(("http://", "https://")) else "",
-            source=node_id(graph.value(i, PROV.wasDerivedFrom)) if graph.value(i, PROV.wasDerivedFrom) else "",
+            source=node_id(graph.value(i, DCTERMS.source)) if graph.value(i, DCTERMS.source) else "",
         )
     for a in sorted(graph.subjects(RDF.type, KG.Article), key=str):
         labels = _labels(graph, a, DCTERMS.title) or {"en": str(graph.value(a, ELI.number) or node_id(a))}
@@ -111,9 +111,9 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
         if parent is not None:
             add_edge(j, parent, "part_of")
     for i in sorted(graph.subjects(RDF.type, KG.Instrument), key=str):
-        for j in graph.objects(i, ELI.jurisdiction):
+        for j in graph.objects(i, KG.jurisdiction):
             add_edge(i, j, "jurisdiction")
-        for body in sorted(graph.objects(i, ELI.passed_by), key=str):
+        for body in sorted(graph.objects(i, KG.issuedBy), key=str):
             add_edge(i, body, "passed_by")
         for topic in sorted(graph.objects(i, ELI.is_about), key=str):
             add_edge(i, topic, "about")

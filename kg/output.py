@@ -37,7 +37,7 @@ def serialize(graph: Graph, fmt: RdfFormat) -> bytes:
     if fmt in (RdfFormat.ntriples, RdfFormat.turtle):
         return serialize_ntriples(graph.serialize(format="nt", encoding="utf-8"), fmt, _bound_prefixes(graph))
     if fmt is RdfFormat.jsonld:
-        return _canonical_jsonld(graph)
+        return serialize_ntriples(graph.serialize(format="nt", encoding="utf-8"), fmt, _bound_prefixes(graph))
     return graph.serialize(format=fmt.plugin, encoding="utf-8")
 
 
@@ -56,6 +56,8 @@ def serialize_ntriples(ntriples: bytes, fmt: RdfFormat, prefixes: Mapping[str, s
         return b"".join(line + b"\n" for line in lines)
     if fmt is RdfFormat.turtle:
         return "".join(turtle_lines((line.decode("utf-8") for line in lines), prefixes)).encode("utf-8")
+    if fmt is RdfFormat.jsonld:
+        return jsonld_bytes(b"\n".join(lines), prefixes)
     raise ValueError(f"{fmt} is written from an rdflib graph, not from N-Triples")
 
 
@@ -121,18 +123,68 @@ def turtle_lines(sorted_lines: Iterable[str], prefixes: Mapping[str, str]) -> It
     yield from blocks
 
 
-def _canonical_jsonld(graph: Graph) -> bytes:
-    """JSON-LD with nodes and keys in a stable order."""
+def jsonld_context(prefixes: Mapping[str, str]) -> dict[str, str]:
+    """A JSON-LD ``@context`` that makes every prefix a compact-IRI prefix (``dcterms:title``)."""
+    return {prefix: namespace for prefix, namespace in sorted(prefixes.items()) if _PREFIX_NAME.fullmatch(prefix)}
+
+
+def jsonld_bytes(ntriples: bytes, prefixes: Mapping[str, str]) -> bytes:
+    """Compact JSON-LD with an inline ``@context``: one node object per subject, in a stable order.
+
+    Keys, types and IRIs are written as compact IRIs of the context's prefixes; a
+    JSON-LD processor expands the document back to exactly the same triples.
+    """
     import json
 
-    data = json.loads(graph.serialize(format="json-ld", encoding="utf-8"))
-    nodes = data if isinstance(data, list) else data.get("@graph", [data])
-    for node in nodes:
-        for key, values in node.items():
-            if isinstance(values, list):
-                node[key] = sorted(values, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    nodes = sorted(nodes, key=lambda n: n.get("@id", ""))
-    return (json.dumps(nodes, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+    import pyoxigraph as ox
+
+    context = jsonld_context(prefixes)
+    namespaces = sorted(((ns, prefix) for prefix, ns in context.items()), key=lambda item: -len(item[0]))
+    used: set[str] = set()
+
+    def compact(iri: str) -> str:
+        for namespace, prefix in namespaces:
+            if iri.startswith(namespace) and len(iri) > len(namespace) and not iri[len(namespace) :].startswith("//"):
+                used.add(prefix)
+                return f"{prefix}:{iri[len(namespace) :]}"
+        return iri
+
+    def value(term: object) -> object:
+        if isinstance(term, ox.NamedNode):
+            return {"@id": compact(term.value)}
+        if isinstance(term, ox.BlankNode):
+            return {"@id": f"_:{term.value}"}
+        assert isinstance(term, ox.Literal)
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+            return term.value
+        return {"@value": term.value, "@type": compact(term.datatype.value)}
+
+    nodes: dict[str, dict[str, list[object]]] = {}
+    for triple in ox.parse(input=ntriples, format=ox.RdfFormat.N_TRIPLES):
+        subject = triple.subject
+        key = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else compact(subject.value)
+        node = nodes.setdefault(key, {})
+        if triple.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" and isinstance(
+            triple.object, ox.NamedNode
+        ):
+            node.setdefault("@type", []).append(compact(triple.object.value))
+        else:
+            node.setdefault(compact(triple.predicate.value), []).append(value(triple.object))
+
+    def order(item: object) -> str:
+        return json.dumps(item, sort_keys=True, ensure_ascii=False)
+
+    graph = []
+    for key in sorted(nodes):
+        node: dict[str, object] = {"@id": key}
+        for name in sorted(nodes[key]):
+            values = sorted(nodes[key][name], key=order)
+            node[name] = values[0] if len(values) == 1 else values
+        graph.append(node)
+    document = {"@context": {p: context[p] for p in sorted(used)}, "@graph": graph}
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -44,8 +44,8 @@ def validate(
     data_dir: Path | str, *, base_iri: str = DEFAULT_BASE_IRI, on_step: Step = no_progress
 ) -> ValidationResult:
     """Table checks, then the SHACL contract on the built graph; raises DataError with every problem."""
-    from kg.build import build_with_origins
     from kg.errors import DataError
+    from kg.graph import build_with_origins
     from kg.shacl import shacl_problems
 
     dataset = load_dataset(data_dir, on_step=on_step)
@@ -73,8 +73,8 @@ def graph_of(cached: CachedBuild) -> Graph:
 
 
 def rdf_bytes(cached: CachedBuild, fmt: RdfFormat) -> bytes:
-    """The cached graph in an RDF format; Turtle and N-Triples are written without rdflib (quick at any size)."""
-    if fmt in (RdfFormat.turtle, RdfFormat.ntriples):
+    """The cached graph in an RDF format (Turtle, N-Triples and JSON-LD without rdflib, quickly at any size)."""
+    if fmt in (RdfFormat.turtle, RdfFormat.ntriples, RdfFormat.jsonld):
         return serialize_ntriples(cached.ntriples.read_bytes(), fmt, graph_prefixes(cached.base_iri))
     return serialize(graph_of(cached), fmt)
 
@@ -83,7 +83,7 @@ def build_steps(data_dir: Path | str) -> int:
     """How many progress steps a build of ``data_dir`` reports (for a progress bar's length)."""
     from kg.schema import load_schema
 
-    return 2 * len(load_schema(Path(data_dir)).tables) + 5
+    return 2 * len(load_schema(Path(data_dir)).tables) + 6
 
 
 def build(

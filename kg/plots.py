@@ -29,6 +29,9 @@ def _setup() -> str:
     from matplotlib import font_manager, rcParams
 
     available = {f.name for f in font_manager.fontManager.ttflist}
+    if not available.intersection(CJK_FONTS):  # a font installed after matplotlib cached its font list
+        font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+        available = {f.name for f in font_manager.fontManager.ttflist}
     for family in CJK_FONTS:
         if family in available:
             rcParams["font.family"] = [family, "DejaVu Sans"]

@@ -6,9 +6,14 @@ Each file opens with comment lines::
     # description: Every dated event of an instrument, in date order ...
     # param: name=instrument; type=instrument; required; example=EO 14110; description=...
 
-Parameters are bound as RDF terms in a ``VALUES`` block added to the outer
-``WHERE`` (terms are serialised by rdflib, never pasted as raw text), so the same
-query text runs on rdflib, pyoxigraph and any SPARQL 1.1 server.
+Every file is a complete SPARQL 1.1 query that runs unchanged in any engine: each
+parameter has a ``VALUES ?name { ... }`` block holding its default (``UNDEF`` for
+"none" or "today", the example for a required parameter). ``kg`` binds a parameter
+by replacing the data of its blocks with an RDF term (serialised, never pasted as
+raw text); the blocks are found by a tokenizer that skips comments, strings and
+IRIs, so nothing else in the query text is touched. The files use the
+parenthesised form ``VALUES (?name) { (...) }``, which rdflib's engine joins first
+(the bare form makes it enumerate property paths over the whole graph).
 """
 
 from __future__ import annotations
@@ -20,13 +25,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError
-from kg.terms import XSD, Term
+from kg.terms import XSD, Term, local_id
 
 if TYPE_CHECKING:
     from kg.sparql import Backend, Results
 
 DEFAULT_QUERIES = Path(__file__).resolve().parent.parent / "queries"
 PARAM_TYPES = ("instrument", "jurisdiction", "topic", "date", "text", "lang")
+TODAY = "today"  # the default of a date parameter that means the current (UTC) date
 LANGS = ("en", "zh")
 HEADER_RE = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -105,9 +111,6 @@ def parse_preset(name: str, text: str, where: str = "<preset>") -> Preset:
             parameters.append(_parse_parameter(value, f"{where}:{number}"))
     if not title:
         raise PresetError(f"{where}: the header has no '# title:' line")
-    uses_lang = re.search(r"\?lang\b", text) is not None
-    if uses_lang and not any(p.name == "lang" for p in parameters):
-        parameters.append(Parameter("lang", "lang", default="en", example="zh", description="Label language."))
     return Preset(name, title, description, text, tuple(parameters))
 
 
@@ -140,38 +143,84 @@ def _parse_parameter(spec: str, where: str) -> Parameter:
 
 
 def bind(preset: Preset, values: Mapping[str, Any], backend: Backend) -> str:
-    """The preset's query text with its parameters bound as RDF terms."""
+    """The preset's query text with its parameters bound as RDF terms.
+
+    A parameter that is not given keeps the default written in the file, except a
+    date whose default is ``today``, which is bound to today's UTC date so that the
+    answer does not depend on a server's clock.
+    """
     unknown = sorted(set(values) - {p.name for p in preset.parameters})
     if unknown:
         known = ", ".join(p.name for p in preset.parameters) or "none"
         raise PresetError(f"unknown parameter {unknown[0]!r} for preset {preset.name!r}; its parameters: {known}")
     terms: dict[str, Term] = {}
     for param in preset.parameters:
-        raw = values.get(param.name, param.default)
+        raw = values.get(param.name)
         if raw is None or raw == "":
             if param.required:
                 example = f" (e.g. -p {param.name}={param.example!r})" if param.example else ""
                 raise PresetError(f"preset {preset.name!r} needs parameter {param.name!r}{example}")
-            continue
+            if param.type == "date" and param.default == TODAY:
+                raw = today()
+            else:
+                continue
         terms[param.name] = to_term(param, str(raw), backend)
-    return inject_values(preset.query, terms)
+    return set_values(preset.query, terms)
 
 
-def inject_values(query: str, terms: Mapping[str, Term]) -> str:
-    """Add ``VALUES (?a ?b) { (t1 t2) }`` at the start of every WHERE group.
+def today() -> str:
+    """Today's date in UTC, as YYYY-MM-DD (what SPARQL's NOW() gives in the preset files)."""
+    import datetime
 
-    Subqueries are evaluated on their own in SPARQL, so a parameter must be bound
-    in each of them too; one row of constants joins harmlessly everywhere.
+    return datetime.datetime.now(datetime.UTC).date().isoformat()
+
+
+# A SPARQL token, for finding VALUES blocks outside comments, strings and IRIs.
+_TOKENS = re.compile(
+    r"""
+      (?P<comment>\#[^\n]*)
+    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'
+                |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<values>\bVALUES\s*(?P<paren>\(\s*)?[?$](?P<var>[A-Za-z_][A-Za-z0-9_]*)\s*(?(paren)\))\s*\{)
+    | (?P<close>\})
+    | (?P<other>[^\#"'<}Vv]+|.)
+    """,
+    re.VERBOSE | re.DOTALL | re.IGNORECASE,
+)
+
+
+def values_blocks(query: str) -> list[tuple[str, int, int, bool]]:
+    """Every single-variable VALUES block, ``VALUES ?name { ... }`` or ``VALUES (?name) { (...) }``.
+
+    Each is (name, start, end, parenthesised), start and end delimiting the text between the braces.
     """
-    if not terms:
-        return query
-    names = " ".join(f"?{name}" for name in terms)
-    values = " ".join(term.n3() for term in terms.values())
-    block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
-    bound, count = re.subn(r"\bWHERE\s*\{", lambda m: m.group(0) + block, query, flags=re.IGNORECASE)
-    if not count:
-        raise PresetError("the query has no WHERE clause to bind parameters in")
-    return bound
+    blocks: list[tuple[str, int, int, bool]] = []
+    open_block: tuple[str, int, bool] | None = None
+    for token in _TOKENS.finditer(query):
+        if token.group("values") is not None and open_block is None:
+            open_block = (token.group("var"), token.end(), token.group("paren") is not None)
+        elif token.group("close") is not None and open_block is not None:
+            blocks.append((open_block[0], open_block[1], token.start(), open_block[2]))
+            open_block = None
+    return blocks
+
+
+def set_values(query: str, terms: Mapping[str, Term]) -> str:
+    """The query with the data of each bound parameter's VALUES blocks replaced by its term."""
+    blocks = values_blocks(query)
+    for name in terms:
+        if not any(block[0] == name for block in blocks):
+            raise PresetError(f"the query has no 'VALUES (?{name}) {{ ... }}' block to bind parameter {name!r} in")
+    parts: list[str] = []
+    position = 0
+    for var, start, end, parenthesised in blocks:
+        if var in terms:
+            term = terms[var].n3()
+            parts.extend((query[position:start], f" ({term}) " if parenthesised else f" {term} "))
+            position = end
+    parts.append(query[position:])
+    return "".join(parts)
 
 
 def to_term(param: Parameter, raw: str, backend: Backend) -> Term:
@@ -201,10 +250,9 @@ LOOKUP_QUERIES = {
     "instrument": """
         PREFIX kg: <https://w3id.org/ai-legislation-kg/ontology#>
         PREFIX dcterms: <http://purl.org/dc/terms/>
-        PREFIX eli: <http://data.europa.eu/eli/ontology#>
         SELECT ?node ?key ?kind WHERE {
           ?node a kg:Instrument .
-          { ?node eli:id_local ?key . BIND("identifier" AS ?kind) }
+          { ?node dcterms:identifier ?key . BIND("identifier" AS ?kind) }
           UNION { ?node dcterms:title ?key . BIND("title" AS ?kind) }
           UNION { ?node dcterms:alternative ?key . BIND("title" AS ?kind) }
         }""",
@@ -221,11 +269,6 @@ LOOKUP_QUERIES = {
           BIND("title" AS ?kind)
         }""",
 }
-
-
-def local_id(node: Term) -> str:
-    """The row id at the end of a resource IRI."""
-    return str(node).rstrip("/").rsplit("/", 1)[-1]
 
 
 def resolve(kind: str, text: str, backend: Backend) -> Term:

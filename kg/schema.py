@@ -25,7 +25,7 @@ class Field:
     type: str
     required: bool = False
     vocabularies: tuple[str, ...] = ()
-    reference: str | None = None
+    references: tuple[str, ...] = ()  # tables whose ids the value must be one of
     is_list: bool = False
     description: str = ""
 
@@ -65,6 +65,7 @@ class Schema:
     id_pattern: re.Pattern[str]
     list_separator: str
     max_field_length: int
+    legal_force_as_of: str | None = None  # date as of which schema.org's legal force is derived
 
     def table(self, name: str) -> TableSchema:
         for t in self.tables:
@@ -102,22 +103,37 @@ def _parse_schema(raw: dict, where: str) -> Schema:
             id_pattern=re.compile(raw["idPattern"]),
             list_separator=raw["listSeparator"],
             max_field_length=int(raw["maxFieldLength"]),
+            legal_force_as_of=_as_of(raw.get("legalForceAsOf")),
         )
     except (KeyError, TypeError, ValueError, re.error) as exc:
         raise SchemaError(f"{where}: malformed schema: {exc!r}") from None
     names = {t.name for t in tables}
     for table in tables:
         for field in table.fields:
-            if field.reference and field.reference not in names:
-                raise SchemaError(f"{where}: {table.name}.{field.name} references unknown table {field.reference!r}")
+            for reference in field.references:
+                if reference not in names:
+                    raise SchemaError(f"{where}: {table.name}.{field.name} references unknown table {reference!r}")
     return schema
+
+
+def _as_of(value: object) -> str | None:
+    """The declared curation date (YYYY-MM-DD), or None."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(f"legalForceAsOf must be a date YYYY-MM-DD, got {value!r}")
+    return value
+
+
+def _names(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """A name or a list of names, as a tuple."""
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def _parse_table(raw: dict, vocabularies: dict[str, tuple[str, ...]]) -> TableSchema:
     fields = []
     for f in raw["fields"]:
-        vocab = f.get("vocabulary", ())
-        vocab = (vocab,) if isinstance(vocab, str) else tuple(vocab)
+        vocab = _names(f.get("vocabulary", ()))
         for v in vocab:
             if v not in vocabularies:
                 raise ValueError(f"{raw['name']}.{f['name']}: unknown vocabulary {v!r}")
@@ -129,7 +145,7 @@ def _parse_table(raw: dict, vocabularies: dict[str, tuple[str, ...]]) -> TableSc
                 type=f["type"],
                 required=bool(f.get("required", False)),
                 vocabularies=vocab,
-                reference=f.get("reference"),
+                references=_names(f.get("reference", ())),
                 is_list=bool(f.get("list", False)),
                 description=f.get("description", ""),
             )
@@ -139,6 +155,6 @@ def _parse_table(raw: dict, vocabularies: dict[str, tuple[str, ...]]) -> TableSc
         name=raw["name"],
         path=raw["path"],
         fields=tuple(fields),
-        primary_key=(key,) if isinstance(key, str) else tuple(key),
+        primary_key=_names(key),
         description=raw.get("description", ""),
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rdflib import RDF, RDFS, Graph, URIRef
 
-from kg.build import literal_in
+from kg.shape import literal_in
 from kg.vocab import CONCEPT_BASE, ELI, KG
 
 # Classes reported, in display order, with their short names.
@@ -55,7 +55,7 @@ def jurisdiction_counts(graph: Graph) -> list[JurisdictionCounts]:
     articles: Counter[URIRef] = Counter()
     events: Counter[URIRef] = Counter()
     for instrument in graph.subjects(RDF.type, KG.Instrument):
-        jurisdiction = graph.value(instrument, ELI.jurisdiction)
+        jurisdiction = graph.value(instrument, KG.jurisdiction)
         instruments[jurisdiction] += 1
         if graph.value(instrument, KG.bindingForce) == HARD_LAW:
             hard[jurisdiction] += 1

@@ -28,7 +28,18 @@ URL_RE = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 BOOLEANS = {"yes": True, "no": False}
 # An HTML or XML tag, comment or doctype: text columns hold plain text only.
 MARKUP_RE = re.compile(r"<(?:[a-zA-Z][\w:-]*|/\s*[a-zA-Z][\w:-]*|!)[^<>]*>")
-FREE_TEXT = frozenset({"note"})  # editorial notes may mention markup (e.g. "<p> tags dropped")
+FREE_TEXT = frozenset({"note"})
+LANG_TAG_RE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
+# Event types that may concern only part of an instrument.
+PARTIAL_EVENT_TYPES = ("entered_into_force", "applies_from", "repealed", "expired", "invalidated")
+# links.csv: the form of each scheme's identifiers, with an example for the error message.
+LINK_FORMS = {
+    "eli": (re.compile(r"^https?://\S+/eli/\S+$"), "an ELI IRI such as http://data.europa.eu/eli/reg/2024/1689/oj"),
+    "celex": (re.compile(r"^[0-9CE][0-9]{4}[A-Z]{1,2}[0-9()]+$"), "such as 32024R1689"),
+    "wikidata": (re.compile(r"^Q[1-9][0-9]*$"), "such as Q42"),
+    "iso3166": (re.compile(r"^[A-Z]{2}(?:-[A-Z0-9]{1,3})?$"), "such as KR or US-CA"),
+    "website": (re.compile(r"^https?://[^\s/]+(?:/\S*)?$"), "an http(s) address"),
+}  # editorial notes may mention markup (e.g. "<p> tags dropped")
 
 
 @dataclass(frozen=True, order=True)
@@ -75,9 +86,17 @@ class Dataset:
     schema: Schema
     tables: dict[str, list[Row]] = field(default_factory=dict)
     unreadable: set[str] = field(default_factory=set)
+    _ids: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def rows(self, table: str) -> list[Row]:
         return self.tables[table]
+
+    def ids(self, table: str) -> frozenset[str]:
+        """The ids of a table's rows (computed once per table)."""
+        cached = self._ids.get(table)
+        if cached is None:
+            cached = self._ids[table] = frozenset(row["id"] for row in self.tables[table])
+        return cached
 
     def row_count(self) -> int:
         return sum(len(rows) for rows in self.tables.values())
@@ -430,10 +449,10 @@ def _check_keys(dataset: Dataset, problems: list[Problem]) -> None:
             ids[table.name] = {key[0] for key in seen}
     for table in dataset.schema.tables:
         for column, spec in enumerate(table.fields, start=1):
-            if not spec.reference or spec.reference in dataset.unreadable:
+            if not spec.references or any(r in dataset.unreadable for r in spec.references):
                 continue
-            known = ids.get(spec.reference, set())
-            target = dataset.schema.table(spec.reference).path
+            known = set().union(*(ids.get(r, set()) for r in spec.references))
+            target = " or ".join(dataset.schema.table(r).path for r in spec.references)
             for row in dataset.tables[table.name]:
                 value = row[spec.name]
                 for item in value if spec.is_list else (value,):
@@ -467,10 +486,127 @@ def _check_rules(dataset: Dataset, problems: list[Problem]) -> None:
                 problems.append(
                     Problem(row.path, row.line, column, f"at least one of {' or '.join(columns)} is required")
                 )
+    _check_titles(dataset, problems)
+    _check_evidence(dataset, problems)
     _check_event_order(dataset, problems)
+    _check_supersession(dataset, problems)
+    _check_links(dataset, problems)
     _check_acyclic(dataset, "jurisdictions", "parent", problems)
     _check_acyclic(dataset, "topics", "broader", problems)
     _check_based_on_cycles(dataset, problems)
+
+
+def _column(dataset: Dataset, table: str, name: str) -> int:
+    """1-based position of a column, for locating a problem."""
+    return dataset.schema.table(table).column_names.index(name) + 1
+
+
+def _check_titles(dataset: Dataset, problems: list[Problem]) -> None:
+    """The original title comes with its language tag."""
+    where = {name: _column(dataset, "instruments", name) for name in ("title_original", "title_original_lang")}
+    for row in dataset.rows("instruments"):
+        if not row.valid:
+            continue
+        title, lang = row["title_original"], row["title_original_lang"]
+        if (title is None) != (lang is None):
+            missing = "title_original_lang" if lang is None else "title_original"
+            problems.append(
+                Problem(
+                    row.path, row.line, where[missing], f"{missing} is required with the other original-title column"
+                )
+            )
+        elif lang is not None and not LANG_TAG_RE.match(lang):
+            problems.append(
+                Problem(
+                    row.path,
+                    row.line,
+                    where["title_original_lang"],
+                    f"{lang!r} is not a lower-case language tag such as en, zh, ko, pt or zh-hant",
+                )
+            )
+
+
+def _check_evidence(dataset: Dataset, problems: list[Problem]) -> None:
+    """A verification level must be borne out by the kinds and number of the sources cited."""
+    kinds = {row["id"]: row["kind"] for row in dataset.rows("sources")}
+    for table in dataset.schema.tables:
+        names = table.column_names
+        if "verification" not in names:
+            continue
+        column = names.index("verification") + 1
+        for row in dataset.rows(table.name):
+            level = row["verification"]
+            if not row.valid or level is None:
+                continue
+            cited = [row["source"], *row.values.get("corroborated_by", ())]
+            if level == "official" and not any(kinds.get(s) == "official" for s in cited):
+                problems.append(
+                    Problem(
+                        row.path,
+                        row.line,
+                        column,
+                        "verification 'official' needs an official source in source or corroborated_by",
+                    )
+                )
+            elif level == "secondary-corroborated" and len(set(cited)) < 2:
+                problems.append(
+                    Problem(
+                        row.path,
+                        row.line,
+                        column,
+                        "verification 'secondary-corroborated' needs a second, independent source in corroborated_by",
+                    )
+                )
+
+
+def _check_supersession(dataset: Dataset, problems: list[Problem]) -> None:
+    """A scheduled date is superseded by an earlier event of another row, and only stages can be partial."""
+    events = {row["id"]: row for row in dataset.rows("events")}
+    col_superseded = _column(dataset, "events", "superseded_by")
+    col_part = _column(dataset, "events", "part")
+    for row in dataset.rows("events"):
+        if not row.valid:
+            continue
+        if row["part"] is not None and row["type"] not in PARTIAL_EVENT_TYPES:
+            problems.append(
+                Problem(
+                    row.path,
+                    row.line,
+                    col_part,
+                    f"'part' applies to {', '.join(PARTIAL_EVENT_TYPES)} events, not to {row['type']!r}",
+                )
+            )
+        later = events.get(row["superseded_by"] or "")
+        if later is None:
+            continue
+        if later is row:
+            problems.append(Problem(row.path, row.line, col_superseded, "an event cannot supersede itself"))
+            continue
+        date, other = str(row["date"]), str(later["date"])
+        common = min(len(date), len(other))
+        if later.valid and other[:common] > date[:common]:
+            problems.append(
+                Problem(
+                    row.path,
+                    row.line,
+                    col_superseded,
+                    f"superseded by {later['id']!r} dated {other}, after this event's own date {date}; a postponement"
+                    " happens before the date it postpones",
+                )
+            )
+
+
+def _check_links(dataset: Dataset, problems: list[Problem]) -> None:
+    """Each identifier has the form of its scheme."""
+    column = _column(dataset, "links", "value")
+    for row in dataset.rows("links"):
+        if not row.valid:
+            continue
+        pattern, example = LINK_FORMS[row["scheme"]]
+        if not pattern.match(row["value"]):
+            problems.append(
+                Problem(row.path, row.line, column, f"{row['value']!r} is not a {row['scheme']} identifier ({example})")
+            )
 
 
 def _check_event_order(dataset: Dataset, problems: list[Problem]) -> None:
@@ -518,22 +654,33 @@ def _check_acyclic(dataset: Dataset, table_name: str, column: str, problems: lis
 
 
 def _check_based_on_cycles(dataset: Dataset, problems: list[Problem]) -> None:
+    """Report each cycle of based_on links once, in linear time (a depth-first search with colours)."""
     edges: dict[str, list[Row]] = {}
     for row in dataset.rows("relations"):
         if row["relation"] == "based_on":
             edges.setdefault(row["subject"], []).append(row)
-    reported: set[frozenset[str]] = set()
+    for rows in edges.values():
+        rows.sort(key=lambda r: r["object"])
+    done: set[str] = set()
     for start in sorted(edges):
-        stack: list[tuple[str, list[str]]] = [(start, [start])]
-        while stack:
-            node, trail = stack.pop()
-            for edge in edges.get(node, []):
-                target = edge["object"]
-                if target == start:
-                    cycle = frozenset(trail)
-                    if cycle not in reported:
-                        reported.add(cycle)
-                        path = " -> ".join([*trail, start])
-                        problems.append(Problem(edge.path, edge.line, 1, f"cycle in based_on relations: {path}"))
-                elif target not in trail:
-                    stack.append((target, [*trail, target]))
+        if start in done:
+            continue
+        trail: list[str] = [start]  # the path from start to the node being explored
+        on_trail = {start: 0}
+        pending = [iter(edges.get(start, []))]
+        while pending:
+            edge = next(pending[-1], None)
+            if edge is None:
+                pending.pop()
+                node = trail.pop()
+                del on_trail[node]
+                done.add(node)
+                continue
+            target = edge["object"]
+            if target in on_trail:  # a back edge closes a cycle
+                path = " -> ".join([*trail[on_trail[target] :], target])
+                problems.append(Problem(edge.path, edge.line, 1, f"cycle in based_on relations: {path}"))
+            elif target not in done:
+                on_trail[target] = len(trail)
+                trail.append(target)
+                pending.append(iter(edges.get(target, [])))

@@ -67,6 +67,13 @@ class Term:
         return self.kind == "literal" and self.datatype in INTEGER_TYPES
 
 
+def local_id(node: object) -> str:
+    """The row id (or local name) at the end of an IRI; "" for None."""
+    if node is None:
+        return ""
+    return str(node).rstrip("/").rsplit("/", 1)[-1]
+
+
 def from_rdflib(term: object) -> Term | None:
     """Convert an rdflib term (imported lazily by the caller's backend)."""
     from rdflib import BNode, Literal, URIRef

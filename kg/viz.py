@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from rdflib import RDF, RDFS, Literal
 from rdflib.namespace import DCTERMS, PROV, SDO
 
-from kg.build import literal_in
 from kg.network import node_id, to_networkx
+from kg.shape import label_in, literal_in, local_id
 from kg.vocab import ELI, KG
 
 if TYPE_CHECKING:
@@ -96,7 +96,11 @@ UI = {
         "title_en": "English title",
         "title_zh": "Chinese title",
         "identifier": "Identifier",
-        "status": "Status (latest event)",
+        "status": "Status today",
+        "status_none": "no dated event yet",
+        "since": "since",
+        "applying": "applying",
+        "next": "next",
         "timeline": "Timeline",
         "articles": "Articles",
         "sources": "Sources",
@@ -131,7 +135,11 @@ UI = {
         "title_en": "英文标题",
         "title_zh": "中文标题",
         "identifier": "编号",
-        "status": "状态（最新事件）",
+        "status": "今日状态",
+        "status_none": "尚无有日期的事件",
+        "since": "自",
+        "applying": "已适用",
+        "next": "下一阶段",
         "timeline": "时间线",
         "articles": "条款",
         "sources": "来源",
@@ -175,24 +183,46 @@ def _concept_labels(graph: Graph, scheme: str) -> dict[str, dict[str, str]]:
 
 
 def _details(graph: Graph, instrument: URIRef) -> dict[str, Any]:
-    """Timeline, articles and sources of an instrument, for the side panel."""
+    """Timeline, status inputs, articles and sources of an instrument, for the side panel.
+
+    ``events`` carries what the page needs to derive the status on any date exactly as
+    the status-on-date preset does (a test checks that the two agree): date, type, part,
+    the date of the event that supersedes it, whether another row refines it, the English
+    description and the verification level.
+    """
     timeline = []
+    events = []
     for event in graph.objects(instrument, KG.hasEvent):
         date = graph.value(event, DCTERMS.date)
-        etype = graph.value(event, KG.eventType)
+        etype = local_id(graph.value(event, KG.eventType))
         body = graph.value(event, PROV.wasAssociatedWith)
         votes = [graph.value(event, p) for p in (KG.votesFor, KG.votesAgainst, KG.votesAbstain)]
+        part = str(graph.value(event, KG.part) or "")
+        superseding = graph.value(event, KG.supersededBy)
         timeline.append(
             {
                 "date": str(date),
-                "type": str(etype).rsplit("/", 1)[-1],
-                "body_en": literal_in(graph, body, RDFS.label, "en") or literal_in(graph, body, RDFS.label, "zh"),
-                "body_zh": literal_in(graph, body, RDFS.label, "zh") or literal_in(graph, body, RDFS.label, "en"),
+                "type": etype,
+                "part": part,
+                "body_en": label_in(graph, body, "en", RDFS.label),
+                "body_zh": label_in(graph, body, "zh", RDFS.label),
                 "body": node_id(body) if body is not None else "",
                 "votes": "/".join(str(v) for v in votes) if any(v is not None for v in votes) else "",
             }
         )
-    timeline.sort(key=lambda e: (e["date"], e["type"]))
+        events.append(
+            {
+                "d": str(date),
+                "t": etype,
+                "p": part,
+                "s": str(graph.value(superseding, DCTERMS.date) or "") if superseding is not None else "",
+                "r": (None, KG.refines, event) in graph,
+                "w": literal_in(graph, event, DCTERMS.description, "en"),
+                "v": local_id(graph.value(event, KG.verification)),
+            }
+        )
+    timeline.sort(key=lambda e: (e["date"], e["type"], e["part"]))
+    events.sort(key=lambda e: (e["d"], e["t"], e["p"]))
     articles = []
     for article in graph.objects(instrument, ELI.has_part):
         texts = {lit.language: str(lit) for lit in graph.objects(article, SDO.text) if isinstance(lit, Literal)}
@@ -212,18 +242,11 @@ def _details(graph: Graph, instrument: URIRef) -> dict[str, Any]:
     articles.sort(key=lambda a: (a["number"], a["text_en"]))
     sources = set()
     for node in [instrument, *graph.objects(instrument, KG.hasEvent), *graph.objects(instrument, ELI.has_part)]:
-        source = graph.value(node, PROV.wasDerivedFrom)
+        source = graph.value(node, DCTERMS.source)
         if source is not None:
             title = graph.value(source, DCTERMS.title)
             sources.add(f"{title} — {graph.value(node, KG.locator)}")
-    status = timeline[-1] if timeline else None
-    return {
-        "timeline": timeline,
-        "articles": articles,
-        "sources": sorted(sources),
-        "status": status["type"] if status else "",
-        "status_date": status["date"] if status else "",
-    }
+    return {"timeline": timeline, "events": events, "articles": articles, "sources": sorted(sources)}
 
 
 def layout(net: nx.MultiDiGraph, spacing: float = 28.0) -> dict[str, tuple[float, float]]:

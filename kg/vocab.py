@@ -20,6 +20,8 @@ class ELI(DefinedNamespace):
     _NS = Namespace("http://data.europa.eu/eli/ontology#")
     _fail = True
 
+    Work: URIRef
+    WorkSubdivision: URIRef
     LegalResource: URIRef
     LegalResourceSubdivision: URIRef
     date_document: URIRef
@@ -32,11 +34,13 @@ class ELI(DefinedNamespace):
     cites: URIRef
     amends: URIRef
     repeals: URIRef
-    implements: URIRef
+    applies: URIRef  # replaces eli:implements, deprecated since ELI 1.1 (not declared here, so it cannot be used)
     has_part: URIRef
     is_part_of: URIRef
     passed_by: URIRef
     type_document: URIRef
+    work_type: URIRef
+    type_subdivision: URIRef
     id_local: URIRef
     number: URIRef
     is_about: URIRef
@@ -99,6 +103,26 @@ class KG(DefinedNamespace):
     claimedStatus: URIRef
     verification: URIRef
     refines: URIRef
+    # evidence model, links and ELI conformance
+    jurisdiction: URIRef
+    issuedBy: URIRef
+    originalTitle: URIRef
+    chineseTitleIsTranslation: URIRef
+    corroboratedBy: URIRef
+    consulted: URIRef
+    part: URIRef
+    supersededBy: URIRef
+    partyRole: URIRef
+    basedOn: URIRef
+    amends: URIRef
+    repeals: URIRef
+    implements: URIRef
+    cites: URIRef
+    succeeds: URIRef
+    celexNumber: URIRef
+    iso3166Code: URIRef
+    legalForceAsOf: URIRef
+    correspondingProperty: URIRef
 
 
 def scheme_iri(scheme: str) -> URIRef:

@@ -27,7 +27,7 @@ def real_dataset():
 
 @pytest.fixture(scope="session")
 def real_graph(real_dataset):
-    from kg.build import build_graph
+    from kg.graph import build_graph
 
     return build_graph(real_dataset)
 

@@ -53,9 +53,10 @@ class Case:
 
 
 ALLOWED_TYPES = (
-    "law, administrative_regulation, departmental_rule, executive_order, national_security_memorandum, resolution,"
-    " convention, strategy, guideline, framework, principles, standard, judicial_opinion, bill, local_law,"
-    " policy_document, toolkit"
+    "law, administrative_regulation, departmental_rule, regulation, decree, executive_order, memorandum,"
+    " national_security_memorandum, implementing_act, delegated_act, resolution, convention, declaration,"
+    " recommendation, strategy, action_plan, guideline, code_of_practice, template, framework, principles, standard,"
+    " judicial_opinion, bill, local_law, policy_document, toolkit"
 )
 
 CASES = [
@@ -79,7 +80,7 @@ CASES = [
     Case(
         "unclosed-quote",
         replace("bodies.csv", ",二,\n", ',"二,\n'),
-        ("{d}/bodies.csv:2:6: malformed quoting: a quoted field is never closed",),
+        ("{d}/bodies.csv:2:8: malformed quoting: a quoted field is never closed",),
     ),
     Case(
         "non-utf8-bytes",
@@ -89,12 +90,12 @@ CASES = [
     Case(
         "latin1-byte-in-title",
         raw_bytes("instruments.csv", b"Deepfake bill", b"Deepfake b\xe9ll"),
-        ("{d}/instruments.csv:3:6: invalid UTF-8 byte 0xe9; save the file as UTF-8",),
+        ("{d}/instruments.csv:3:7: invalid UTF-8 byte 0xe9; save the file as UTF-8",),
     ),
     Case(
         "extra-column-in-row",
         replace("bodies.csv", ",src-a,二,\n", ",src-a,二,,extra\n"),
-        ("{d}/bodies.csv:2:8: row has 8 fields but the header has 7",),
+        ("{d}/bodies.csv:2:10: row has 10 fields but the header has 9",),
     ),
     Case(
         "missing-columns-in-row",
@@ -105,15 +106,15 @@ CASES = [
         "unknown-header-column",
         replace("bodies.csv", "id,jurisdiction,name_en,", "id,jurisdiction,name,"),
         (
-            "{d}/bodies.csv:1:3: unknown column 'name'; expected columns: id, jurisdiction, name_en, name_zh, source,"
-            " locator, note",
-            "{d}/bodies.csv:1:8: missing column 'name_en'",
+            "{d}/bodies.csv:1:3: unknown column 'name'; expected columns: id, jurisdiction, name_en, name_zh,"
+            " verification, corroborated_by, source, locator, note",
+            "{d}/bodies.csv:1:10: missing column 'name_en'",
         ),
     ),
     Case(
         "oversized-field",
         replace("articles.csv", "第五条 国家鼓励人工智能。", "长" * 10001),
-        ("{d}/articles.csv:2:6: value in column 'text_zh' is 10001 characters long; the limit is 10000",),
+        ("{d}/articles.csv:2:7: value in column 'text_zh' is 10001 characters long; the limit is 10000",),
     ),
     Case(
         "empty-file", truncate("topics.csv"), ("{d}/topics.csv:1:1: file is empty; the first line must be the header",)
@@ -126,7 +127,7 @@ CASES = [
     # duplicate ids
     Case(
         "duplicate-id-in-table",
-        append("bodies.csv", "xa-parliament,xa,Second parliament,,src-a,二,"),
+        append("bodies.csv", "xa-parliament,xa,Second parliament,,secondary-single,,src-a,二,"),
         ("{d}/bodies.csv:3:1: duplicate key 'xa-parliament' in bodies; first defined at {d}/bodies.csv:2",),
     ),
     Case(
@@ -136,7 +137,7 @@ CASES = [
     ),
     Case(
         "duplicate-relation",
-        append("relations.csv", "xa-bill,cites,xa-ai-law,,src-a,三,again"),
+        append("relations.csv", "xa-bill,cites,xa-ai-law,secondary-single,,src-a,三,again"),
         (
             "{d}/relations.csv:3:1: duplicate key 'xa-bill/cites/xa-ai-law' in relations; first defined at"
             " {d}/relations.csv:2",
@@ -154,12 +155,12 @@ CASES = [
     Case(
         "dangling-topic-in-list",
         replace("instruments.csv", ",deepfakes,,", ",deepfakes|elections,,"),
-        ("{d}/instruments.csv:2:12: 'elections' in column 'topics' is not an id in topics.csv",),
+        ("{d}/instruments.csv:2:15: 'elections' in column 'topics' is not an id in topics.csv",),
     ),
     Case(
         "dangling-source",
         replace("bodies.csv", ",src-a,二,", ",src-b,二,"),
-        ("{d}/bodies.csv:2:5: 'src-b' in column 'source' is not an id in sources.csv (did you mean 'src-a'?)",),
+        ("{d}/bodies.csv:2:7: 'src-b' in column 'source' is not an id in sources.csv (did you mean 'src-a'?)",),
     ),
     # dates
     Case(
@@ -179,7 +180,7 @@ CASES = [
     ),
     Case(
         "event-before-proposal",
-        append("events.csv", "xa-bill.2021.voted,xa-bill,2021-05,voted,,,,,,,,,src-a,二,"),
+        append("events.csv", "xa-bill.2021.voted,xa-bill,2021-05,voted,,,,,,,,,,secondary-single,,src-a,二,"),
         (
             "{d}/events.csv:6:3: event dated 2021-05 is before its instrument 'xa-bill' was proposed (2023,"
             " {d}/events.csv:4)",
@@ -189,12 +190,12 @@ CASES = [
     Case(
         "negative-votes",
         replace("events.csv", "xa-parliament,10,2,0", "xa-parliament,-10,2,0"),
-        ("{d}/events.csv:2:6: '-10' in column 'votes_for' is not a non-negative whole number",),
+        ("{d}/events.csv:2:7: '-10' in column 'votes_for' is not a non-negative whole number",),
     ),
     Case(
         "votes-not-a-number",
         replace("events.csv", "xa-parliament,10,2,0", "xa-parliament,10,two,0"),
-        ("{d}/events.csv:2:7: 'two' in column 'votes_against' is not a non-negative whole number",),
+        ("{d}/events.csv:2:8: 'two' in column 'votes_against' is not a non-negative whole number",),
     ),
     Case(
         "unknown-enum-value",
@@ -232,18 +233,21 @@ CASES = [
     ),
     Case(
         "boolean-not-yes-no",
-        replace("articles.csv", ",yes,,src-a", ",true,,src-a"),
-        ("{d}/articles.csv:2:8: 'true' in column 'verbatim' must be 'yes' or 'no'",),
+        replace("articles.csv", ",yes,,secondary-single", ",true,,secondary-single"),
+        ("{d}/articles.csv:2:9: 'true' in column 'verbatim' must be 'yes' or 'no'",),
     ),
     Case(
         "no-title",
         replace("instruments.csv", ",,Deepfake bill,yes,", ",,,,"),
-        ("{d}/instruments.csv:3:5: at least one of title_zh or title_en is required",),
+        ("{d}/instruments.csv:3:9: at least one of title_zh or title_en is required",),
     ),
     # graph rules
     Case(
         "based-on-cycle",
-        append("relations.csv", "xa-bill,based_on,xa-ai-law,,src-a,三,\nxa-ai-law,based_on,xa-bill,,src-a,三,"),
+        append(
+            "relations.csv",
+            "xa-bill,based_on,xa-ai-law,secondary-single,,src-a,三,\nxa-ai-law,based_on,xa-bill,secondary-single,,src-a,三,",
+        ),
         ("{d}/relations.csv:3:1: cycle in based_on relations: xa-ai-law -> xa-bill -> xa-ai-law",),
     ),
     Case(
@@ -258,21 +262,21 @@ CASES = [
     Case(
         "javascript-url",
         replace("instruments.csv", "https://example.org/law", "javascript:alert(document.cookie)"),
-        ("{d}/instruments.csv:2:11: 'javascript:alert(document.cookie)' in column 'url' is not an http(s) URL",),
+        ("{d}/instruments.csv:2:14: 'javascript:alert(document.cookie)' in column 'url' is not an http(s) URL",),
     ),
     Case(
         "html-in-title",
-        replace("instruments.csv", "人工智能法,AI Law,", "人工智能法,<img src=x onerror=alert(1)>,"),
+        replace("instruments.csv", "en,AI Law,no,", "en,<img src=x onerror=alert(1)>,no,"),
         (
-            "{d}/instruments.csv:2:6: value in column 'title_en' contains HTML markup '<img src=x onerror=alert(1)>';"
+            "{d}/instruments.csv:2:7: value in column 'title_en' contains HTML markup '<img src=x onerror=alert(1)>';"
             " text columns hold plain text",
         ),
     ),
     Case(
         "script-in-title",
-        replace("instruments.csv", "人工智能法,AI Law,", "</script><script>alert(1)</script>,AI Law,"),
+        replace("instruments.csv", "no,人工智能法,yes,", "no,</script><script>alert(1)</script>,yes,"),
         (
-            "{d}/instruments.csv:2:5: value in column 'title_zh' contains HTML markup '</script>'; text columns hold"
+            "{d}/instruments.csv:2:9: value in column 'title_zh' contains HTML markup '</script>'; text columns hold"
             " plain text",
         ),
     ),
@@ -287,8 +291,9 @@ CASES = [
             "{d}/bodies.csv:2:2: 'xx' in column 'jurisdiction' is not an id in jurisdictions.csv (did you mean 'xa'?)",
             "{d}/events.csv:3:3: '2024-02-30' in column 'date' is not a real date: 2024-02 has no day 30",
             "{d}/events.csv:3:4: unknown value 'publish' in column 'type' (did you mean 'published'?); allowed:"
-            " proposed, planned, referred, agreed, adopted, voted, signed, published, entered_into_force, applies_from,"
-            " amended, enjoined, invalidated, repealed, vetoed, withdrawn, lapsed",
+            " proposed, planned, referred, agreed, voted, adopted, signed, published, opened_for_signature,"
+            " entered_into_force, applies_from, amended, enjoined, invalidated, repealed, expired, vetoed, withdrawn,"
+            " lapsed",
         ),
     ),
 ]

@@ -12,7 +12,8 @@ import pytest
 from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from kg.build import build_graph, date_term, language_of, nt_iri, nt_literal
+from kg.build import date_term, language_of, nt_iri, nt_literal
+from kg.graph import build_graph
 from kg.ontology import ontology_path
 from kg.output import RdfFormat, serialize
 from kg.tables import PartialDate, load_dataset
@@ -34,7 +35,7 @@ def test_tiny_dataset_builds_the_expected_graph(tiny_dir):
     _, only_built, only_expected = graph_diff(to_isomorphic(built), to_isomorphic(expected))
     assert sorted(only_built) == []
     assert sorted(only_expected) == []
-    assert len(built) == len(expected) == 167
+    assert len(built) == len(expected) == 220
 
 
 def test_dates_keep_their_precision():
@@ -142,3 +143,35 @@ def test_turtle_from_ntriples_handles_awkward_terms():
         "\n"
     )
     assert isomorphic(Graph().parse(data=turtle, format="turtle"), Graph().parse(data=ntriples, format="nt"))
+
+
+def test_jsonld_is_compact_with_a_context_and_expands_to_the_same_triples(tmp_path):
+    import json
+
+    from kg.cache import cached_build
+    from kg.pipeline import rdf_bytes
+
+    cached = cached_build(DATA, folder=tmp_path)
+    data = rdf_bytes(cached, RdfFormat.jsonld)
+    document = json.loads(data)
+    context = document["@context"]
+    assert context["dcterms"] == "http://purl.org/dc/terms/" and context["eli"] == "http://data.europa.eu/eli/ontology#"
+    keys = {key for node in document["@graph"] for key in node}
+    assert keys - {"@id", "@type"} and all(key.split(":", 1)[0] in context for key in keys - {"@id", "@type"})
+    act = next(node for node in document["@graph"] if node["@id"] == "kgid:instrument/eu-ai-act")
+    assert "eli:LegalResource" in act["@type"] and act["kg:jurisdiction"] == {"@id": "kgid:jurisdiction/eu"}
+    expanded = Graph().parse(data=data.decode("utf-8"), format="json-ld")
+    assert isomorphic(expanded, Graph().parse(data=rdf_bytes(cached, RdfFormat.ntriples).decode("utf-8"), format="nt"))
+    assert rdf_bytes(cached, RdfFormat.jsonld) == data  # deterministic
+
+
+def test_the_shipped_context_is_the_one_the_export_uses():
+    import json
+    from importlib.resources import files
+
+    from kg import DEFAULT_BASE_IRI
+    from kg.ontology import graph_prefixes
+    from kg.output import jsonld_context
+
+    shipped = json.loads(files("kg").joinpath("context.jsonld").read_text(encoding="utf-8"))
+    assert shipped == {"@context": jsonld_context(graph_prefixes(DEFAULT_BASE_IRI))}

@@ -50,7 +50,7 @@ def test_build_writes_turtle_and_prints_the_summary(runner, tmp_path, real_graph
 def test_validate_real_data(runner):
     result = runner.invoke(main, ["validate", "--data", str(DATA)])
     assert result.exit_code == 0
-    assert result.output.startswith("OK: 726 rows in 13 tables are valid, and the graph (")
+    assert result.output.startswith("OK: 726 rows in 14 tables are valid, and the graph (")
 
 
 def corrupted_copy(tmp_path: Path) -> Path:

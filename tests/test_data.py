@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from rdflib import XSD, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV
+from rdflib.namespace import DCTERMS
 
 from kg.vocab import ELI, KG
 
@@ -33,6 +33,7 @@ def test_row_counts_per_table(real_dataset):
         "findings": 80,
         "parties": 14,
         "status_claims": 5,
+        "links": 0,
     }
     seed_rows = {
         name: sum(1 for row in rows if row.values.get("source", "").startswith("seed-"))
@@ -51,6 +52,7 @@ def test_row_counts_per_table(real_dataset):
         "findings": 80,
         "parties": 3,
         "status_claims": 4,
+        "links": 0,
     }
 
 
@@ -256,20 +258,20 @@ def test_convention_signatories_and_parties(real_dataset):
         if p["instrument"] == "coe-ai-convention"
     )
     assert parties == [
-        ("ad", "signatory", "2024-09-05", "checked"),
-        ("ca", "signatory", "2025-02", "checked"),
-        ("ch", "signatory", "2025-03-27", "checked"),
-        ("eu", "party", "2026-05-15", "partial"),
-        ("eu", "signatory", "2024-09-05", ""),
-        ("gb", "signatory", "2024-09-05", ""),
-        ("ge", "signatory", "2024-09-05", "checked"),
-        ("il", "signatory", "2024-09-05", "checked"),
-        ("is", "signatory", "2024-09-05", "checked"),
-        ("jp", "signatory", "2025-02", "checked"),
-        ("md", "signatory", "2024-09-05", "checked"),
-        ("no", "signatory", "2024-09-05", "checked"),
-        ("sm", "signatory", "2024-09-05", "checked"),
-        ("us", "signatory", "2024-09-05", ""),
+        ("ad", "signatory", "2024-09-05", "secondary-single"),
+        ("ca", "signatory", "2025-02", "secondary-single"),
+        ("ch", "signatory", "2025-03-27", "secondary-single"),
+        ("eu", "party", "2026-05-15", "secondary-single"),
+        ("eu", "signatory", "2024-09-05", "secondary-single"),
+        ("gb", "signatory", "2024-09-05", "secondary-single"),
+        ("ge", "signatory", "2024-09-05", "secondary-single"),
+        ("il", "signatory", "2024-09-05", "secondary-single"),
+        ("is", "signatory", "2024-09-05", "secondary-single"),
+        ("jp", "signatory", "2025-02", "secondary-single"),
+        ("md", "signatory", "2024-09-05", "secondary-single"),
+        ("no", "signatory", "2024-09-05", "secondary-single"),
+        ("sm", "signatory", "2024-09-05", "secondary-single"),
+        ("us", "signatory", "2024-09-05", "secondary-single"),
     ]
 
 
@@ -277,8 +279,9 @@ def test_every_node_with_a_source_row_has_provenance(real_graph, real_dataset):
     for table, segment in (("instruments", "instrument"), ("events", "event"), ("articles", "article")):
         for row in real_dataset.rows(table):
             node = URIRef(f"{ID}{segment}/{row['id']}")
-            assert real_graph.value(node, PROV.wasDerivedFrom) == URIRef(f"{ID}source/{row['source']}")
+            assert real_graph.value(node, DCTERMS.source) == URIRef(f"{ID}source/{row['source']}")
             assert real_graph.value(node, KG.locator) is not None
+            assert real_graph.value(node, KG.verification) is not None
 
 
 def test_data_readme_documents_every_column(real_dataset):

@@ -62,12 +62,12 @@ def test_timeline(q):
 def test_status_on_date(q):
     frame = q("status-on-date", jurisdiction="eu", date="2025-03-01")
     assert records(frame, "instrument", "status", "since") == [
-        ("eu-altai", "adopted", ""),
-        ("eu-civil-law-rules-robotics", "adopted", ""),
-        ("eu-ep-civil-liability-resolution", "adopted", ""),
-        ("eu-ethics-guidelines-trustworthy-ai", "adopted", ""),
-        ("eu-aild-proposal", "draft", ""),
-        ("eu-pld-proposal-2022", "draft", ""),
+        ("eu-altai", "adopted", "2020-07-17"),
+        ("eu-civil-law-rules-robotics", "adopted", "2017-02-16"),
+        ("eu-ep-civil-liability-resolution", "adopted", "2020-10-20"),
+        ("eu-ethics-guidelines-trustworthy-ai", "adopted", "2019-04-08"),
+        ("eu-aild-proposal", "draft", "2022-09-28"),
+        ("eu-pld-proposal-2022", "draft", "2022"),
         ("eu-ai-act", "in_force", "2024-08-01"),
         ("eu-pld-2024", "in_force", "2024-12-08"),
     ]
@@ -141,11 +141,16 @@ def test_ended(q):
         ("2025-08-05", "invalidated", "us-ca-ab2655", ""),
         ("2025-10-06", "withdrawn", "eu-aild-proposal", ""),
     ]
-    everything = q("ended")
-    assert records(everything.tail(2), "when", "instrument", "by_instrument") == [
+    later = q("ended", date="2027-12-31")
+    assert records(later.tail(2), "when", "instrument", "by_instrument") == [
         ("2026-05-14", "us-co-ai-act", "us-co-sb26-189"),
-        ("2027-07-01", "us-ut-ai-policy-act", ""),  # a scheduled sunset
+        ("2027-07-01", "us-ut-ai-policy-act", ""),  # a scheduled sunset, once its date has come
     ]
+
+
+def test_ended_defaults_to_today_not_to_the_latest_event(q, monkeypatch):
+    monkeypatch.setattr("kg.presets.today", lambda: "2026-11-29")
+    assert records(q("ended").tail(1), "when", "instrument") == [("2026-05-14", "us-co-ai-act")]
 
 
 def test_provenance(q):
@@ -252,7 +257,7 @@ def test_bodies(q):
 def test_subgraph(real_graph):
     graph = run_preset(real_graph, "subgraph", jurisdiction="Singapore")
     assert isinstance(graph, Graph)
-    assert len(graph) == 1023
+    assert len(graph) == 1230
     assert set(graph) <= set(real_graph)
 
 

@@ -19,10 +19,16 @@ def test_build_reports_every_step(tmp_path, monkeypatch):
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     steps: list[str] = []
     build(DATA, tmp_path, on_step=steps.append)
-    assert len(steps) == build_steps(DATA) == 31
+    assert len(steps) == build_steps(DATA) == 34
     assert steps[0] == "reading sources.csv"
-    assert steps[13:15] == ["building the ontology", "building sources"]
-    assert steps[-4:] == ["loading the fast store", "writing Turtle", "rendering the graph browser", "writing files"]
+    assert steps[14:16] == ["building the ontology", "building sources"]
+    assert steps[-5:] == [
+        "loading the fast store",
+        "deriving the legal force",
+        "writing Turtle",
+        "rendering the graph browser",
+        "writing files",
+    ]
     steps.clear()
     build(DATA, tmp_path, on_step=steps.append)  # cached: nothing is read or built again
     assert steps == ["writing Turtle", "rendering the graph browser", "writing files"]

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from kg.cli import main
-from kg.presets import PresetError, inject_values, load_presets, parse_preset
+from kg.presets import PresetError, load_presets, parse_preset, set_values, values_blocks
 
 from .conftest import DATA
 
@@ -111,22 +111,49 @@ def test_jurisdictions_are_found_by_id_or_name(real_graph, text, expected):
 
 def test_parameters_are_bound_as_terms_not_pasted():
     preset = parse_preset(
-        "p", "# title: t\n# param: name=text; type=text; required; example=x\nSELECT ?x WHERE { BIND(?text AS ?x) }"
+        "p",
+        "# title: t\n# param: name=text; type=text; required; example=x\n"
+        'SELECT ?x WHERE { VALUES ?text { "x" } BIND(?text AS ?x) }',
     )
     hostile = '" } ; DROP ALL ; SELECT * { "'
     from kg.presets import bind
 
     query = bind(preset, {"text": hostile}, backend=None)  # text parameters need no lookup
-    assert 'VALUES (?text) { ("\\" } ; DROP ALL ; SELECT * { \\"") }' in query
+    assert 'VALUES ?text { "\\" } ; DROP ALL ; SELECT * { \\"" }' in query  # the bare form, kept bare
     result = Graph().query(query)
     assert [str(row[0]) for row in result] == [hostile]
 
 
-def test_values_are_injected_into_every_where_clause():
-    from rdflib import Literal
+def test_values_blocks_are_found_outside_comments_strings_and_iris():
+    from kg.terms import Term
 
-    query = "SELECT ?a WHERE { { SELECT ?a WHERE { BIND(?p AS ?a) } } }"
-    assert inject_values(query, {"p": Literal("v")}).count('VALUES (?p) { ("v") }') == 2
+    query = (
+        '# VALUES ?p { "in a comment" }\n'
+        'SELECT ?a WHERE { VALUES ?p { "default" } FILTER(?a < ?b) ?s <http://x/VALUES?p=1> "VALUES ?p { }" .\n'
+        "  { SELECT ?a WHERE { VALUES ?p { UNDEF } BIND(?p AS ?a) } } }"
+    )
+    assert [block[0] for block in values_blocks(query)] == ["p", "p"]
+    bound = set_values(query, {"p": Term.literal("v")})
+    assert bound.count('VALUES ?p { "v" }') == 2
+    parenthesised = set_values('SELECT * WHERE { VALUES ( ?p ) { ("x") } }', {"p": Term.literal("v")})
+    assert parenthesised == 'SELECT * WHERE { VALUES ( ?p ) { ("v") } }'
+    assert '# VALUES ?p { "in a comment" }' in bound
+    assert '<http://x/VALUES?p=1> "VALUES ?p { }"' in bound
+
+
+def test_a_parameter_without_a_values_block_is_an_error():
+    from kg.terms import Term
+
+    with pytest.raises(
+        PresetError, match=r"the query has no 'VALUES \(\?p\) \{ ... \}' block to bind parameter 'p' in"
+    ):
+        set_values("SELECT ?a WHERE { BIND(?p AS ?a) }", {"p": Term.literal("v")})
+
+
+def test_every_preset_parameter_has_a_values_block_with_its_default():
+    for preset in load_presets().values():
+        blocks = {block[0] for block in values_blocks(preset.query)}
+        assert {p.name for p in preset.parameters} <= blocks, preset.name
 
 
 def test_query_syntax_error_reports_line_and_column():
@@ -151,7 +178,7 @@ def test_ad_hoc_query_from_file(tmp_path):
 def test_json_output_is_standard_sparql_results():
     result = kg("timeline", "-p", "instrument=eu-ai-act", "--format", "json")
     data = json.loads(result.output)
-    assert data["head"]["vars"][:3] == ["date", "event", "body"]
+    assert data["head"]["vars"][:4] == ["date", "event", "part", "body"]
     first = data["results"]["bindings"][0]
     assert first["date"] == {"type": "literal", "value": "2021-04"}
     assert first["body"] == {"type": "literal", "value": "European Commission", "xml:lang": "en"}
@@ -160,8 +187,8 @@ def test_json_output_is_standard_sparql_results():
 def test_lang_switches_labels():
     en = kg("timeline", "-p", "instrument=eu-ai-act", "--format", "csv")
     zh = kg("timeline", "-p", "instrument=eu-ai-act", "--format", "csv", "--lang", "zh")
-    assert en.output.splitlines()[1].split(",")[2] == "European Commission"
-    assert zh.output.splitlines()[1].split(",")[2] == "欧盟委员会"
+    assert en.output.splitlines()[1].split(",")[3] == "European Commission"
+    assert zh.output.splitlines()[1].split(",")[3] == "欧盟委员会"
 
 
 def test_markdown_and_tsv_outputs():
@@ -178,7 +205,7 @@ def test_construct_preset_prints_turtle(real_graph):
     from .test_presets_engines import canonical_numbers
 
     graph = Graph().parse(data=result.output, format="turtle")
-    assert len(graph) == 1023  # the same on rdflib: test_both_local_stores_print_the_same
+    assert len(graph) == 1230  # the same on rdflib: test_both_local_stores_print_the_same
     assert set(canonical_numbers(graph)) <= set(canonical_numbers(real_graph))  # Oxigraph writes 5.0 as 5
 
 

@@ -18,8 +18,8 @@ from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS
 
-from kg.build import build_graph, build_with_origins
 from kg.cli import main
+from kg.graph import build_graph, build_with_origins
 from kg.output import RdfFormat, serialize
 from kg.shacl import shacl_problems
 from kg.tables import MARKUP_RE, load_dataset
@@ -37,13 +37,13 @@ ID = "https://w3id.org/ai-legislation-kg/id/"
 def test_real_data_conforms_to_the_shapes():
     result = CliRunner().invoke(main, ["validate", "--data", str(DATA)])
     assert result.exit_code == 0
-    assert result.output.startswith("OK: 726 rows in 13 tables are valid, and the graph (")
+    assert result.output.startswith("OK: 726 rows in 14 tables are valid, and the graph (")
     assert result.output.endswith(" triples) conforms to the SHACL shapes.\n")
 
 
 def test_shacl_violations_are_reported_at_their_rows(tiny_dir):
     graph, origins = build_with_origins(load_dataset(tiny_dir))
-    graph.remove((URIRef(ID + "instrument/xa-ai-law"), ELI.jurisdiction, None))
+    graph.remove((URIRef(ID + "instrument/xa-ai-law"), KG.jurisdiction, None))
     graph.remove((URIRef(ID + "article/xa-ai-law.art5"), ELI.is_part_of, None))
     graph.remove((URIRef(ID + "claim/claim.xa.unified"), KG.quote, None))
     with warnings.catch_warnings():
@@ -61,7 +61,7 @@ def test_shacl_violations_are_reported_at_their_rows(tiny_dir):
         ' non-negative integer (value "ten"^^xsd:integer)',
         f'{tiny_dir}/events.csv:4: <{ID}event/xa-bill.2023.proposed> ill-typed literal "2023-13"^^xsd:gYearMonth on'
         " dcterms:date",
-        f"{tiny_dir}/instruments.csv:2: SHACL: <{ID}instrument/xa-ai-law> eli:jurisdiction needs exactly one"
+        f"{tiny_dir}/instruments.csv:2: SHACL: <{ID}instrument/xa-ai-law> kg:jurisdiction needs exactly one"
         " jurisdiction",
     ]
 
@@ -86,7 +86,7 @@ def test_csv_export_rebuilds_an_isomorphic_graph(tmp_path, real_graph):
     out = tmp_path / "tables"
     result = CliRunner().invoke(main, ["export", "--data", str(DATA), "--format", "csv", "--output", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"Wrote 14 files to {out} ({len(real_graph)} triples as tables).\n"
+    assert result.stderr == f"Wrote 15 files to {out} ({len(real_graph)} triples as tables).\n"
     rebuilt = build_graph(load_dataset(out))
     assert len(rebuilt) == len(real_graph)
     assert isomorphic(rebuilt, real_graph)
@@ -159,7 +159,7 @@ def make_folder(base: Path, data: dict[str, object]) -> Path:
         shutil.rmtree(folder)
     shutil.copytree(TINY, folder, ignore=shutil.ignore_patterns("expected.ttl"))
     shutil.copy(DATA / "datapackage.json", folder / "datapackage.json")
-    provenance = {"source": "src-a", "locator": "一"}
+    provenance = {"source": "src-a", "locator": "一", "verification": "secondary-single"}
     instruments = [
         {"id": f"xa-gen-{i}", "jurisdiction": "xa", "type": "law", "binding_force": "hard_law", "title_zh": zh,
          "title_en": en, "title_en_translated": "yes", "note": data["note"] or "", **provenance}

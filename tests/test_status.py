@@ -11,7 +11,6 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.presets import load_presets, run
 from kg.sparql import LocalBackend
-from kg.status import latest_event_date
 
 from .conftest import DATA
 
@@ -61,25 +60,25 @@ def test_eu_ai_act_staged_application(backend):
         row = status_on(backend, date, "eu")["eu-ai-act"]
         return row["status"], row["since"], row["applying"], row["verification"]
 
-    assert act("2024-07-15") == ("adopted", "", "", "")
+    assert act("2024-07-15") == ("adopted", "2024-05-21", "", "secondary-single")
     assert act("2025-03-01") == (
         "in_force",
         "2024-08-01",
         "2025-02-02: applies: Chapters I-II (prohibited practices; AI literacy)",
-        "",
+        "secondary-single",
     )
     assert act("2025-09-01")[2] == "2025-08-02: applies: general-purpose AI models; governance; penalties"
     assert act("2026-09-01")[2] == "2026-08-02: applies: general date"
     staged = act("2027-12-03")
     assert staged[2].startswith("2027-12-02: ")
-    assert staged[3] == "partial"  # the Digital Omnibus dates rest on partly verified sources
+    assert staged[3] == "secondary-single"  # the Digital Omnibus dates rest on secondary sources
 
 
 def test_end_states_and_courts(backend):
     assert status_on(backend, "2024-12-01", "us-ca")["us-ca-sb1047"]["status"] == "vetoed"
     assert status_on(backend, "2024-12-01", "us-ca")["us-ca-ab2839"]["status"] == "enjoined"
     late = status_on(backend, "2025-09-01", "us-ca")
-    assert (late["us-ca-ab2839"]["status"], late["us-ca-ab2839"]["verification"]) == ("invalidated", "partial")
+    assert (late["us-ca-ab2839"]["status"], late["us-ca-ab2839"]["verification"]) == ("invalidated", "secondary-single")
     assert (late["us-ca-ab2655"]["status"], late["us-ca-ab2655"]["since"]) == ("invalidated", "2025-08-05")
     colorado = status_on(backend, "2026-05-01", "us-co")["us-co-ai-act"]
     assert (colorado["status"], colorado["since"]) == ("enjoined", "2026-04-27")
@@ -91,7 +90,7 @@ def test_end_states_and_courts(backend):
 
 
 def test_two_voices_side_by_side(backend):
-    now = status_on(backend, latest_event_date(backend))
+    now = status_on(backend, "2026-07-24")
     eo = now["us-eo-14110"]
     assert (eo["status"], eo["since"]) == ("repealed", "2025-01-20")
     assert (eo["reported"], eo["reported_by"], eo["reported_as_of"]) == ("in_force", "seed-004", "2024-12")
@@ -102,11 +101,11 @@ def test_two_voices_side_by_side(backend):
     )
 
 
-def test_default_reference_date_is_the_latest_recorded_event(backend):
-    assert latest_event_date(backend) == "2026-07-24"
+def test_default_reference_date_is_today(monkeypatch):
+    monkeypatch.setattr("kg.presets.today", lambda: "2026-11-29")
     result = CliRunner().invoke(main, ["status", "--data", str(DATA), "--jurisdiction", "eu"])
     assert result.exit_code == 0
-    assert result.output.splitlines()[0] == "Status as of 2026-07-24 (latest recorded event; override with --as-of)"
+    assert result.output.splitlines()[0] == "Status as of 2026-11-29 (today; choose another date with --as-of)"
     pinned = CliRunner().invoke(main, ["status", "--data", str(DATA), "--as-of", "2024-07-15", "--format", "csv"])
     rows = {r["instrument"]: r for r in csv.DictReader(pinned.output.splitlines())}
     assert rows["eu-ai-act"]["status"] == "adopted"
@@ -134,59 +133,71 @@ def test_every_row_of_the_reference_sheet_is_recorded(real_dataset):
 
 
 NEW_INSTRUMENT_EVENTS = {
-    "eu-gpai-code-of-practice": [("2025-07-10", "published", "checked")],
+    "eu-gpai-code-of-practice": [("2025-07-10", "published", "secondary-single")],
     "eu-digital-omnibus-ai": [
-        ("2025-11-19", "proposed", "checked"),
-        ("2026-03", "agreed", "partial"),
-        ("2026-05-07", "agreed", "checked"),
-        ("2026-06-16", "voted", "checked"),
-        ("2026-06-29", "adopted", "checked"),
-        ("2026-07-24", "published", "partial"),
-        ("2026-07-27", "entered_into_force", "partial"),
+        ("2025-11-19", "proposed", "official"),
+        ("2026-03", "agreed", "secondary-single"),
+        ("2026-05-07", "agreed", "secondary-single"),
+        ("2026-06-16", "voted", "secondary-single"),
+        ("2026-06-29", "adopted", "official"),
+        ("2026-07-24", "published", "secondary-single"),
+        ("2026-07-27", "entered_into_force", "secondary-single"),
     ],
     "eu-pld-2024": [
-        ("2024-10-23", "adopted", "checked"),
-        ("2024-11-18", "published", "checked"),
-        ("2024-12-08", "entered_into_force", "checked"),
+        ("2024-10-23", "adopted", "secondary-single"),
+        ("2024-11-18", "published", "secondary-single"),
+        ("2024-12-08", "entered_into_force", "secondary-single"),
     ],
-    "eu-altai": [("2020-07-17", "published", "checked")],
+    "eu-altai": [("2020-07-17", "published", "secondary-single")],
     "us-eo-14148": [],
-    "us-eo-14179": [("2025-01-23", "signed", "checked")],
-    "us-ai-action-plan": [("2025-07-23", "published", "checked")],
-    "us-eo-14365": [("2025-12-11", "signed", "checked")],
-    "us-co-sb25b-004": [("2025-08-28", "signed", "checked")],
-    "us-co-sb26-189": [("2026-05-14", "signed", "checked"), ("2027-01-01", "entered_into_force", "checked")],
-    "us-ut-sb226": [("2025-05-07", "entered_into_force", "checked")],
-    "us-ut-sb332": [("2025-05-07", "entered_into_force", "checked")],
-    "us-ca-sb53": [("2025-09-29", "signed", "checked")],
+    "us-eo-14179": [("2025-01-23", "signed", "official")],
+    "us-ai-action-plan": [("2025-07-23", "published", "secondary-single")],
+    "us-eo-14365": [("2025-12-11", "signed", "secondary-single")],
+    "us-co-sb25b-004": [("2025-08-28", "signed", "secondary-single")],
+    "us-co-sb26-189": [
+        ("2026-05-14", "signed", "secondary-single"),
+        ("2027-01-01", "entered_into_force", "secondary-single"),
+    ],
+    "us-ut-sb226": [("2025-05-07", "entered_into_force", "secondary-single")],
+    "us-ut-sb332": [("2025-05-07", "entered_into_force", "secondary-single")],
+    "us-ca-sb53": [("2025-09-29", "signed", "secondary-single")],
     "cn-ai-content-labelling-measures": [
-        ("2025-03-14", "published", "checked"),
-        ("2025-09-01", "entered_into_force", "checked"),
+        ("2025-03-14", "published", "secondary-single"),
+        ("2025-09-01", "entered_into_force", "secondary-single"),
     ],
     "cn-ai-labelling-standard": [],
-    "cn-csl-2025-amendment": [("2025-10-28", "adopted", "checked"), ("2026-01-01", "entered_into_force", "checked")],
-    "cn-global-ai-governance-action-plan": [("2025-07-26", "published", "checked")],
-    "un-ga-ai-capacity-resolution": [("2024-07-01", "adopted", "checked")],
+    "cn-csl-2025-amendment": [
+        ("2025-10-28", "adopted", "secondary-single"),
+        ("2026-01-01", "entered_into_force", "secondary-single"),
+    ],
+    "cn-global-ai-governance-action-plan": [("2025-07-26", "published", "secondary-single")],
+    "un-ga-ai-capacity-resolution": [("2024-07-01", "adopted", "secondary-single")],
     "kr-ai-basic-act": [
-        ("2024-12-26", "adopted", "checked"),
-        ("2025-01-21", "published", "checked"),
-        ("2026-01-22", "entered_into_force", "checked"),
+        ("2024-12-26", "adopted", "secondary-single"),
+        ("2025-01-21", "published", "secondary-single"),
+        ("2026-01-22", "entered_into_force", "secondary-single"),
     ],
     "jp-ai-promotion-act": [
-        ("2025-05-28", "adopted", "checked"),
-        ("2025-06-04", "published", "checked"),
-        ("2025-09-01", "entered_into_force", "checked"),
+        ("2025-05-28", "adopted", "secondary-single"),
+        ("2025-06-04", "published", "secondary-single"),
+        ("2025-09-01", "entered_into_force", "secondary-single"),
     ],
     "it-ai-law": [
-        ("2025-09-23", "adopted", "checked"),
-        ("2025-09-25", "published", "checked"),
-        ("2025-10-10", "entered_into_force", "checked"),
+        ("2025-09-23", "adopted", "secondary-single"),
+        ("2025-09-25", "published", "secondary-single"),
+        ("2025-10-10", "entered_into_force", "secondary-single"),
     ],
-    "br-ai-bill": [("2024-12-10", "voted", "checked")],
-    "ca-aida": [("2025-01-06", "lapsed", "checked")],
-    "gb-ai-opportunities-action-plan": [("2025-01-13", "published", "checked")],
-    "kz-ai-law": [("2025-11-17", "signed", "checked"), ("2026-01-18", "entered_into_force", "checked")],
-    "vn-ai-law": [("2025-12-10", "adopted", "checked"), ("2026-03-01", "entered_into_force", "checked")],
+    "br-ai-bill": [("2024-12-10", "voted", "secondary-single")],
+    "ca-aida": [("2025-01-06", "lapsed", "secondary-single")],
+    "gb-ai-opportunities-action-plan": [("2025-01-13", "published", "secondary-single")],
+    "kz-ai-law": [
+        ("2025-11-17", "signed", "secondary-single"),
+        ("2026-01-18", "entered_into_force", "secondary-single"),
+    ],
+    "vn-ai-law": [
+        ("2025-12-10", "adopted", "secondary-single"),
+        ("2026-03-01", "entered_into_force", "secondary-single"),
+    ],
 }
 
 

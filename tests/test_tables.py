@@ -23,7 +23,7 @@ def problems_of(data_dir: Path) -> list[str]:
 
 def test_tiny_fixture_is_valid(tiny_dir):
     dataset = load_dataset(tiny_dir)
-    assert dataset.row_count() == 19
+    assert dataset.row_count() == 20
     assert {name: len(rows) for name, rows in dataset.tables.items()} == {
         "sources": 1,
         "jurisdictions": 2,
@@ -38,6 +38,7 @@ def test_tiny_fixture_is_valid(tiny_dir):
         "findings": 1,
         "parties": 1,
         "status_claims": 1,
+        "links": 1,
     }
     event = dataset.rows("events")[0]
     assert event["date"] == PartialDate("2024-03")
@@ -59,7 +60,7 @@ def test_unknown_reference_names_the_table_and_suggests(tiny_dir):
 def test_unknown_item_in_a_list_reference(tiny_dir):
     edit_csv(tiny_dir / "instruments.csv", ",deepfakes,,", ",deepfakes|elections,,")
     assert problems_of(tiny_dir) == [
-        f"{tiny_dir}/instruments.csv:2:12: 'elections' in column 'topics' is not an id in topics.csv"
+        f"{tiny_dir}/instruments.csv:2:15: 'elections' in column 'topics' is not an id in topics.csv"
     ]
 
 
@@ -85,7 +86,7 @@ def test_month_out_of_range(tiny_dir):
 
 def test_duplicate_id_within_a_table(tiny_dir):
     with (tiny_dir / "bodies.csv").open("a", encoding="utf-8") as f:
-        f.write("xa-parliament,xa,Second parliament,,src-a,二,\n")
+        f.write("xa-parliament,xa,Second parliament,,secondary-single,,src-a,二,\n")
     assert problems_of(tiny_dir) == [
         f"{tiny_dir}/bodies.csv:3:1: duplicate key 'xa-parliament' in bodies; first defined at {tiny_dir}/bodies.csv:2"
     ]
@@ -102,7 +103,7 @@ def test_duplicate_id_across_tables(tiny_dir):
 
 def test_duplicate_compound_key(tiny_dir):
     with (tiny_dir / "relations.csv").open("a", encoding="utf-8") as f:
-        f.write("xa-bill,cites,xa-ai-law,,src-a,三,again\n")
+        f.write("xa-bill,cites,xa-ai-law,secondary-single,,src-a,三,again\n")
     assert problems_of(tiny_dir) == [
         f"{tiny_dir}/relations.csv:3:1: duplicate key 'xa-bill/cites/xa-ai-law' in relations;"
         f" first defined at {tiny_dir}/relations.csv:2"
@@ -120,9 +121,10 @@ def test_unknown_enumeration_value_lists_the_allowed_ones(tiny_dir):
     edit_csv(tiny_dir / "instruments.csv", "xa-ai-law,xa,law,", "xa-ai-law,xa,lawz,")
     assert problems_of(tiny_dir) == [
         f"{tiny_dir}/instruments.csv:2:3: unknown value 'lawz' in column 'type' (did you mean 'law'?); allowed:"
-        " law, administrative_regulation, departmental_rule, executive_order, national_security_memorandum,"
-        " resolution, convention, strategy, guideline, framework, principles, standard, judicial_opinion, bill,"
-        " local_law, policy_document, toolkit"
+        " law, administrative_regulation, departmental_rule, regulation, decree, executive_order, memorandum,"
+        " national_security_memorandum, implementing_act, delegated_act, resolution, convention, declaration,"
+        " recommendation, strategy, action_plan, guideline, code_of_practice, template, framework, principles,"
+        " standard, judicial_opinion, bill, local_law, policy_document, toolkit"
     ]
 
 
@@ -146,7 +148,7 @@ def test_classification_concept_accepts_models_and_orientations_only(tiny_dir):
 )
 def test_bad_vote_counts(tiny_dir, votes, message):
     edit_csv(tiny_dir / "events.csv", "xa-parliament,10,2,0", f"xa-parliament,{votes},2,0")
-    assert problems_of(tiny_dir) == [f"{tiny_dir}/events.csv:2:6: {message}"]
+    assert problems_of(tiny_dir) == [f"{tiny_dir}/events.csv:2:7: {message}"]
 
 
 @pytest.mark.parametrize("bad_id", ["xa ai law", "Xa-law", "xa--law", "法律", "-xa"])
@@ -159,26 +161,33 @@ def test_ids_must_be_lower_case_ascii_slugs(tiny_dir, bad_id):
 
 
 def test_boolean_must_be_yes_or_no(tiny_dir):
-    edit_csv(tiny_dir / "instruments.csv", ",yes,src-a,二,Not named", ",Y,src-a,二,Not named")
-    assert problems_of(tiny_dir) == [f"{tiny_dir}/instruments.csv:3:13: 'Y' in column 'unnamed' must be 'yes' or 'no'"]
+    edit_csv(
+        tiny_dir / "instruments.csv",
+        ",yes,secondary-single,,src-a,二,Not named",
+        ",Y,secondary-single,,src-a,二,Not named",
+    )
+    assert problems_of(tiny_dir) == [f"{tiny_dir}/instruments.csv:3:16: 'Y' in column 'unnamed' must be 'yes' or 'no'"]
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/x", "example.org", "https://a b"])
 def test_urls_must_be_http(tiny_dir, url):
     edit_csv(tiny_dir / "instruments.csv", "https://example.org/law", url)
-    assert problems_of(tiny_dir) == [f"{tiny_dir}/instruments.csv:2:11: {url!r} in column 'url' is not an http(s) URL"]
+    assert problems_of(tiny_dir) == [f"{tiny_dir}/instruments.csv:2:14: {url!r} in column 'url' is not an http(s) URL"]
 
 
 def test_at_least_one_title(tiny_dir):
     edit_csv(tiny_dir / "instruments.csv", ",,Deepfake bill,yes,", ",,,,")
     assert problems_of(tiny_dir) == [
-        f"{tiny_dir}/instruments.csv:3:5: at least one of title_zh or title_en is required"
+        f"{tiny_dir}/instruments.csv:3:9: at least one of title_zh or title_en is required"
     ]
 
 
 def test_cycle_in_based_on_relations(tiny_dir):
     with (tiny_dir / "relations.csv").open("a", encoding="utf-8") as f:
-        f.write("xa-bill,based_on,xa-ai-law,,src-a,三,\nxa-ai-law,based_on,xa-bill,,src-a,三,\n")
+        f.write(
+            "xa-bill,based_on,xa-ai-law,secondary-single,,src-a,三,\n"
+            "xa-ai-law,based_on,xa-bill,secondary-single,,src-a,三,\n"
+        )
     assert problems_of(tiny_dir) == [
         f"{tiny_dir}/relations.csv:3:1: cycle in based_on relations: xa-ai-law -> xa-bill -> xa-ai-law"
     ]
@@ -216,7 +225,7 @@ def test_quote_inside_unquoted_field(tiny_dir):
 
 def test_unclosed_quote(tiny_dir):
     edit_csv(tiny_dir / "bodies.csv", ",二,\n", ',"二,\n')
-    assert problems_of(tiny_dir) == [f"{tiny_dir}/bodies.csv:2:6: malformed quoting: a quoted field is never closed"]
+    assert problems_of(tiny_dir) == [f"{tiny_dir}/bodies.csv:2:8: malformed quoting: a quoted field is never closed"]
 
 
 @settings(max_examples=3000, deadline=None)
@@ -237,7 +246,7 @@ def test_extra_and_missing_fields_in_a_row(tiny_dir):
     with (tiny_dir / "topics.csv").open("a", encoding="utf-8") as f:
         f.write("elections,,Elections\n")
     assert problems_of(tiny_dir) == [
-        f"{tiny_dir}/bodies.csv:2:8: row has 8 fields but the header has 7",
+        f"{tiny_dir}/bodies.csv:2:10: row has 10 fields but the header has 9",
         f"{tiny_dir}/topics.csv:4:4: row has 3 fields but the header has 5 (missing: label_zh, note)",
     ]
 
@@ -246,15 +255,15 @@ def test_unknown_and_missing_columns_in_the_header(tiny_dir):
     edit_csv(tiny_dir / "bodies.csv", "id,jurisdiction,name_en,name_zh,", "id,jurisdiction,name,name_zh,")
     assert problems_of(tiny_dir) == [
         f"{tiny_dir}/bodies.csv:1:3: unknown column 'name'; expected columns: id, jurisdiction, name_en, name_zh,"
-        " source, locator, note",
-        f"{tiny_dir}/bodies.csv:1:8: missing column 'name_en'",
+        " verification, corroborated_by, source, locator, note",
+        f"{tiny_dir}/bodies.csv:1:10: missing column 'name_en'",
     ]
 
 
 def test_oversized_field(tiny_dir):
     edit_csv(tiny_dir / "articles.csv", "第五条 国家鼓励人工智能。", "长" * 10001)
     assert problems_of(tiny_dir) == [
-        f"{tiny_dir}/articles.csv:2:6: value in column 'text_zh' is 10001 characters long; the limit is 10000"
+        f"{tiny_dir}/articles.csv:2:7: value in column 'text_zh' is 10001 characters long; the limit is 10000"
     ]
 
 
@@ -273,8 +282,9 @@ def test_all_problems_are_reported_at_once_in_file_order(tiny_dir):
         " (did you mean 'xa'?)",
         f"{tiny_dir}/events.csv:3:3: '2024-02-30' in column 'date' is not a real date: 2024-02 has no day 30",
         f"{tiny_dir}/events.csv:3:4: unknown value 'publish' in column 'type' (did you mean 'published'?); allowed:"
-        " proposed, planned, referred, agreed, adopted, voted, signed, published, entered_into_force, applies_from,"
-        " amended, enjoined, invalidated, repealed, vetoed, withdrawn, lapsed",
+        " proposed, planned, referred, agreed, voted, adopted, signed, published, opened_for_signature,"
+        " entered_into_force, applies_from, amended, enjoined, invalidated, repealed, expired, vetoed, withdrawn,"
+        " lapsed",
     ]
 
 
@@ -290,6 +300,94 @@ def test_bom_and_crlf_are_accepted(tiny_dir):
         text = path.read_text(encoding="utf-8").replace("\n", "\r\n")
         path.write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
     dataset = load_dataset(tiny_dir)
-    assert dataset.row_count() == 19
+    assert dataset.row_count() == 20
     assert dataset.rows("sources")[0]["id"] == "src-a"
     assert dataset.rows("findings")[0]["note"] is None
+
+
+def test_verification_must_be_borne_out_by_the_sources(tiny_dir):
+    edit_csv(tiny_dir / "bodies.csv", ",secondary-single,,src-a,二,", ",official,,src-a,二,")
+    edit_csv(tiny_dir / "relations.csv", ",secondary-single,,src-a,二,", ",secondary-corroborated,,src-a,二,")
+    assert problems_of(tiny_dir) == [
+        f"{tiny_dir}/bodies.csv:2:5: verification 'official' needs an official source in source or corroborated_by",
+        f"{tiny_dir}/relations.csv:2:4: verification 'secondary-corroborated' needs a second, independent source in"
+        " corroborated_by",
+    ]
+
+
+def test_a_corroborating_source_must_exist(tiny_dir):
+    edit_csv(tiny_dir / "relations.csv", ",secondary-single,,src-a,二,", ",secondary-corroborated,src-b,src-a,二,")
+    assert problems_of(tiny_dir) == [
+        f"{tiny_dir}/relations.csv:2:5: 'src-b' in column 'corroborated_by' is not an id in sources.csv"
+        " (did you mean 'src-a'?)"
+    ]
+
+
+def test_a_postponement_comes_before_the_date_it_postpones(tiny_dir):
+    edit_csv(
+        tiny_dir / "events.csv",
+        "xa-bill.2023.proposed,xa-bill,2023,proposed,,,,,,,,,,",
+        "xa-bill.2023.proposed,xa-bill,2023,proposed,,,,,,,,,xa-ai-law.2024-06-28.published,",
+    )
+    edit_csv(
+        tiny_dir / "events.csv",
+        "xa-ai-law.2024-06-28.published,xa-ai-law,2024-06-28,published,,",
+        "xa-ai-law.2024-06-28.published,xa-ai-law,2024-06-28,published,Article 5,",
+    )
+    assert problems_of(tiny_dir) == [
+        f"{tiny_dir}/events.csv:3:5: 'part' applies to entered_into_force, applies_from, repealed, expired,"
+        " invalidated events, not to 'published'",
+        f"{tiny_dir}/events.csv:4:13: superseded by 'xa-ai-law.2024-06-28.published' dated 2024-06-28, after this"
+        " event's own date 2023; a postponement happens before the date it postpones",
+    ]
+
+
+def test_original_titles_come_with_their_language(tiny_dir):
+    edit_csv(tiny_dir / "instruments.csv", "hard_law,AI Law,en,AI Law,", "hard_law,AI Law,,AI Law,")
+    edit_csv(tiny_dir / "instruments.csv", "hard_law,,,Deepfake bill,", "hard_law,Ley,ES,Deepfake bill,")
+    assert problems_of(tiny_dir) == [
+        f"{tiny_dir}/instruments.csv:2:6: title_original_lang is required with the other original-title column",
+        f"{tiny_dir}/instruments.csv:3:6: 'ES' is not a lower-case language tag such as en, zh, ko, pt or zh-hant",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("scheme", "value", "message"),
+    [
+        ("wikidata", "q42", "'q42' is not a wikidata identifier (such as Q42)"),
+        ("celex", "2024/1689", "'2024/1689' is not a celex identifier (such as 32024R1689)"),
+        ("iso3166", "usa", "'usa' is not a iso3166 identifier (such as KR or US-CA)"),
+    ],
+)
+def test_links_have_the_form_of_their_scheme(tiny_dir, scheme, value, message):
+    edit_csv(tiny_dir / "links.csv", "xa-ai-law,wikidata,Q99999999,", f"xa-ai-law,{scheme},{value},")
+    assert problems_of(tiny_dir) == [f"{tiny_dir}/links.csv:2:3: {message}"]
+
+
+def test_a_link_subject_may_be_an_instrument_a_jurisdiction_or_a_body(tiny_dir):
+    with (tiny_dir / "links.csv").open("a", encoding="utf-8") as f:
+        f.write(
+            "xa,iso3166,XA,secondary-single,,src-a,二,\nxa-parliament,website,https://example.org/p,secondary-single,,src-a,二,\n"
+        )
+        f.write("src-a,website,https://example.org/s,secondary-single,,src-a,二,\n")
+    assert problems_of(tiny_dir) == [
+        f"{tiny_dir}/links.csv:5:1: 'src-a' in column 'subject' is not an id in instruments.csv or jurisdictions.csv"
+        " or bodies.csv"
+    ]
+
+
+def test_based_on_cycles_are_found_in_a_dense_graph(tiny_dir):
+    """36 instruments, each based on every later one, then one link back: every cycle is found once and quickly."""
+    names = [f"xa-law-{n:02d}" for n in range(36)]
+    with (tiny_dir / "instruments.csv").open("a", encoding="utf-8") as f:
+        for name in names:
+            f.write(f"{name},xa,law,hard_law,,,Law {name},yes,,,,,,,,,secondary-single,,src-a,二,\n")
+    with (tiny_dir / "relations.csv").open("a", encoding="utf-8") as f:
+        for i, a in enumerate(names):
+            for b in names[i + 1 : i + 3]:
+                f.write(f"{a},based_on,{b},secondary-single,,src-a,二,\n")
+        f.write(f"{names[-1]},based_on,{names[0]},secondary-single,,src-a,二,\n")
+    problems = problems_of(tiny_dir)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{tiny_dir}/relations.csv:72:1: cycle in based_on relations: xa-law-00 -> xa-law-01")
+    assert problems[0].endswith("-> xa-law-35 -> xa-law-00")

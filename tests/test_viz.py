@@ -11,7 +11,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, SDO
 
-from kg.build import build_graph
+from kg.graph import build_graph
 from kg.network import to_networkx
 from kg.tables import load_dataset
 from kg.viz import render_html
@@ -246,3 +246,51 @@ def test_small_graphs_keep_physics(real_graph):
     data = page_data(real_graph)
     assert data["physics"] is True
     assert all("x" not in n for n in data["nodes"])
+
+
+STATUS_DATES = ("2019-06-01", "2024-07-15", "2025-07-01", "2026-08-01", "2026-11-29", "2028-01-01")
+
+
+@pytest.mark.parametrize("day", STATUS_DATES)
+def test_the_page_derives_every_status_as_the_preset_does(real_page, real_graph, day):
+    """The panel's status, computed in the browser, equals status-on-date for every instrument on the date."""
+    from kg.presets import load_presets, run
+    from kg.sparql import LocalBackend
+
+    results = run(load_presets()["status-on-date"], {"date": day}, LocalBackend(real_graph))
+    fields = ("status", "since", "applying", "next", "verification")
+    expected = {
+        str(row[results.variables.index("instrument")]): tuple(
+            "" if row[results.variables.index(f)] is None else str(row[results.variables.index(f)]) for f in fields
+        )
+        for row in results.rows
+    }
+    computed = real_page.page.evaluate(
+        """([day, fields]) => Object.fromEntries(
+            kgNetwork.body.data.nodes.get().filter(n => n.id.startsWith("instrument:"))
+              .map(n => [n.id.slice(11), kgStatusOn(n.id, day)])
+              .filter(([, s]) => s !== null)
+              .map(([id, s]) => [id, fields.map(f => s[f])]))""",
+        [day, list(fields)],
+    )
+    assert {k: tuple(v) for k, v in computed.items()} == expected
+    assert expected  # not vacuous
+
+
+def test_the_panel_states_the_status_today_in_words_in_both_languages(real_page):
+    page = real_page.page
+    page.evaluate("() => { window.kgToday = '2025-03-01'; }")
+    try:
+        real_page.click_node("instrument:eu-ai-act")
+        assert (
+            "Status today\n2025-03-01: In force (since 2024-08-01); applying 2025-02-02: applies: Chapters I-II"
+            " (prohibited practices; AI literacy); next 2025-08-02 Applies from" in page.inner_text("#panel")
+        )
+        page.click("#lang-zh")
+        real_page.click_node("instrument:eu-ai-act")
+        assert "今日状态\n2025-03-01: 现行有效 (自 2024-08-01)" in page.inner_text("#panel")
+        assert "下一阶段 2025-08-02 开始适用" in page.inner_text("#panel")
+    finally:
+        page.evaluate("() => { window.kgToday = null; }")
+        page.click("#lang-en")
+        page.click("#reset")

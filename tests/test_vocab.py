@@ -21,7 +21,7 @@ def ontology() -> Graph:
 
 def declared_kg_terms(ontology: Graph) -> set[str]:
     terms = set()
-    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty):
+    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty):
         for s in ontology.subjects(RDF.type, kind):
             if str(s).startswith(str(KG._NS)):
                 terms.add(str(s)[len(str(KG._NS)) :])
@@ -31,7 +31,7 @@ def declared_kg_terms(ontology: Graph) -> set[str]:
 def test_python_namespace_mirrors_ontology(ontology):
     python_terms = set(KG.__annotations__)
     assert python_terms == declared_kg_terms(ontology)
-    assert len(python_terms) == 46
+    assert len(python_terms) == 65
 
 
 def test_every_term_has_bilingual_label_and_definition(ontology):
@@ -67,12 +67,46 @@ def test_model_and_orientation_labels_are_the_reports_terms(ontology):
     assert zh("orientation", "balancing_development_security") == "统筹发展和安全"
 
 
-def test_statuses_map_to_eli_in_force_concepts(ontology):
-    in_force = URIRef(CONCEPT_BASE + "status/in_force")
-    assert (in_force, SKOS.closeMatch, ELI["InForce-inForce"]) in ontology
-    assert (URIRef(CONCEPT_BASE + "status/partially_in_force"), SKOS.closeMatch, ELI["InForce-partiallyInForce"]) in (
-        ontology
+def test_statuses_map_to_eli_and_schema_org_as_schema_org_does(ontology):
+    def status(notation: str) -> URIRef:
+        return URIRef(CONCEPT_BASE + "status/" + notation)
+
+    sdo = "https://schema.org/"
+    # schema.org itself declares sdo:InForce exactMatch eli:InForce-inForce, so ours matches both exactly
+    for notation, eli, schema in (
+        ("in_force", "InForce-inForce", "InForce"),
+        ("partially_in_force", "InForce-partiallyInForce", "PartiallyInForce"),
+        ("not_in_force", "InForce-notInForce", "NotInForce"),
+    ):
+        assert set(ontology.objects(status(notation), SKOS.exactMatch)) == {ELI[eli], URIRef(sdo + schema)}
+    # the narrower end states are narrower than "not in force"
+    for notation in ("repealed", "expired", "enjoined", "invalidated"):
+        assert set(ontology.objects(status(notation), SKOS.broadMatch)) == {
+            ELI["InForce-notInForce"],
+            URIRef(sdo + "NotInForce"),
+        }
+    assert not list(ontology.triples((None, SKOS.closeMatch, None)))
+
+
+def test_concepts_are_never_matched_to_properties(ontology):
+    properties = set(ontology.subjects(RDF.type, OWL.ObjectProperty)) | set(
+        ontology.subjects(RDF.type, OWL.DatatypeProperty)
     )
+    eli_properties = {ELI[n] for n in ("based_on", "amends", "repeals", "applies", "cites", "date_publication")}
+    for prop in (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch):
+        targets = set(ontology.objects(None, prop))
+        assert not targets & (properties | eli_properties), prop
+    mapped = {str(o) for o in ontology.objects(None, KG.correspondingProperty)}
+    assert str(ELI.applies) in mapped and "http://data.europa.eu/eli/ontology#implements" not in mapped
+
+
+def test_every_scheme_lists_its_top_concepts(ontology):
+    for scheme in ontology.subjects(RDF.type, SKOS.ConceptScheme):
+        tops = set(ontology.objects(scheme, SKOS.hasTopConcept))
+        declared = set(ontology.subjects(SKOS.topConceptOf, scheme))
+        assert tops == declared, scheme
+        if scheme != scheme_iri("topic"):  # the topic scheme's concepts come from the data
+            assert tops, scheme
 
 
 def test_misspelt_terms_raise():
