@@ -25,6 +25,7 @@ from kg.schema import Field, Schema, TableSchema, load_schema
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 DECIMAL_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
 URL_RE = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+PAGE_URL_RE = re.compile(r"^https?://[^/\s]+/\S+$", re.IGNORECASE)  # a page: a host and a path
 BOOLEANS = {"yes": True, "no": False}
 # An HTML or XML tag, comment or doctype: text columns hold plain text only.
 MARKUP_RE = re.compile(r"<(?:[a-zA-Z][\w:-]*|/\s*[a-zA-Z][\w:-]*|!)[^<>]*>")
@@ -474,10 +475,7 @@ def _check_keys(dataset: Dataset, problems: list[Problem]) -> None:
 def _check_rules(dataset: Dataset, problems: list[Problem]) -> None:
     """Rules that span columns or rows."""
     schema = dataset.schema
-    one_of = {
-        "instruments": ("title_zh", "title_en"),
-        "articles": ("text_zh", "text_en"),
-    }
+    one_of = {"articles": ("text_zh", "text_en")}
     for table_name, columns in one_of.items():
         table = schema.table(table_name)
         column = table.column_names.index(columns[0]) + 1
@@ -487,7 +485,9 @@ def _check_rules(dataset: Dataset, problems: list[Problem]) -> None:
                     Problem(row.path, row.line, column, f"at least one of {' or '.join(columns)} is required")
                 )
     _check_titles(dataset, problems)
+    _check_sources(dataset, problems)
     _check_evidence(dataset, problems)
+    _check_instruments_have_events(dataset, problems)
     _check_event_order(dataset, problems)
     _check_supersession(dataset, problems)
     _check_links(dataset, problems)
@@ -508,7 +508,17 @@ def _check_titles(dataset: Dataset, problems: list[Problem]) -> None:
         if not row.valid:
             continue
         title, lang = row["title_original"], row["title_original_lang"]
-        if (title is None) != (lang is None):
+        if title is None and lang is None and not row["unnamed"]:
+            problems.append(
+                Problem(
+                    row.path,
+                    row.line,
+                    where["title_original"],
+                    "title_original is required (the official title in the original language, with"
+                    " title_original_lang); an instrument a source does not name has unnamed=yes instead",
+                )
+            )
+        elif (title is None) != (lang is None):
             missing = "title_original_lang" if lang is None else "title_original"
             problems.append(
                 Problem(
@@ -522,6 +532,51 @@ def _check_titles(dataset: Dataset, problems: list[Problem]) -> None:
                     row.line,
                     where["title_original_lang"],
                     f"{lang!r} is not a lower-case language tag such as en, zh, ko, pt or zh-hant",
+                )
+            )
+
+
+def _check_sources(dataset: Dataset, problems: list[Problem]) -> None:
+    """A source that is not a seed document is a page: its full address, publisher and consultation date."""
+    for row in dataset.rows("sources"):
+        if not row.valid or row["kind"] == "seed":
+            continue
+        if row["url"] is None or not PAGE_URL_RE.match(row["url"]):
+            shown = f" ({row['url']!r} is not a page)" if row["url"] else ""
+            problems.append(
+                Problem(
+                    row.path,
+                    row.line,
+                    _column(dataset, "sources", "url"),
+                    f"source {row['id']!r} needs the full address of the page it was read on{shown}",
+                )
+            )
+        for column in ("publisher", "consulted"):
+            if row[column] is None:
+                problems.append(
+                    Problem(
+                        row.path,
+                        row.line,
+                        _column(dataset, "sources", column),
+                        f"source {row['id']!r} needs its {column} (every source that is not a seed document)",
+                    )
+                )
+
+
+def _check_instruments_have_events(dataset: Dataset, problems: list[Problem]) -> None:
+    """Every instrument has at least one dated event, so every one has a place in time."""
+    if not all(row.valid for row in dataset.rows("events")):
+        return  # an invalid event row is reported already; its instrument may be the one that looks undated
+    dated = {row["instrument"] for row in dataset.rows("events")}
+    for row in dataset.rows("instruments"):
+        if row.valid and row["id"] not in dated:
+            problems.append(
+                Problem(
+                    row.path,
+                    row.line,
+                    1,
+                    f"instrument {row['id']!r} has no dated event; add one to events.csv (e.g. when it was adopted,"
+                    " published or proposed)",
                 )
             )
 

@@ -238,8 +238,11 @@ CASES = [
     ),
     Case(
         "no-title",
-        replace("instruments.csv", ",,Deepfake bill,yes,", ",,,,"),
-        ("{d}/instruments.csv:3:9: at least one of title_zh or title_en is required",),
+        replace("instruments.csv", ",,Deepfake bill,yes,深度伪造法案,", ",,,yes,,"),
+        (
+            "{d}/instruments.csv:3:7: missing required value in column 'title_en'",
+            "{d}/instruments.csv:3:9: missing required value in column 'title_zh'",
+        ),
     ),
     # graph rules
     Case(

@@ -74,10 +74,15 @@ def test_ambiguous_instrument_lists_the_candidates():
         "instrument 'Executive Order' is ambiguous; candidates: us-eo-13859 (Executive Order 13859: Maintaining"
         " American Leadership in Artificial Intelligence); us-eo-13960 (Executive Order 13960: Promoting the Use of"
         " Trustworthy Artificial Intelligence in the Federal Government); us-eo-14110 (Executive Order 14110: Safe,"
-        " Secure, and Trustworthy Development and Use of Artificial Intelligence); us-eo-14148 (Executive Order 14148:"
-        " Initial Rescissions of Harmful Executive Orders and Actions); us-eo-14179 (Executive Order 14179: Removing"
-        " Barriers to American Leadership in AI); us-eo-14365 (Executive Order on a national policy framework for AI"
-        " (state-law preemption))\n"
+        " Secure, and Trustworthy Development and Use of Artificial Intelligence); us-eo-14141 (Executive Order 14141:"
+        " Advancing United States Leadership in Artificial Intelligence Infrastructure); us-eo-14148 (Executive Order"
+        " 14148: Initial Rescissions of Harmful Executive Orders and Actions); us-eo-14179 (Executive Order 14179:"
+        " Removing Barriers to American Leadership in Artificial Intelligence); us-eo-14277 (Executive Order 14277:"
+        " Advancing Artificial Intelligence Education for American Youth); us-eo-14318 (Executive Order 14318:"
+        " Accelerating Federal Permitting of Data Center Infrastructure); us-eo-14319 (Executive Order 14319:"
+        " Preventing Woke AI in the Federal Government); us-eo-14320 (Executive Order 14320: Promoting the Export of"
+        " the American AI Technology Stack); us-eo-14363 (Executive Order 14363: Launching the Genesis Mission);"
+        " us-eo-14365 (Executive Order 14365: Ensuring a National Policy Framework for Artificial Intelligence)\n"
     )
 
 
@@ -205,7 +210,7 @@ def test_construct_preset_prints_turtle(real_graph):
     from .test_presets_engines import canonical_numbers
 
     graph = Graph().parse(data=result.output, format="turtle")
-    assert len(graph) == 1230  # the same on rdflib: test_both_local_stores_print_the_same
+    assert len(graph) == 1612  # the same on rdflib: test_both_local_stores_print_the_same
     assert set(canonical_numbers(graph)) <= set(canonical_numbers(real_graph))  # Oxigraph writes 5.0 as 5
 
 

@@ -37,7 +37,7 @@ ID = "https://w3id.org/ai-legislation-kg/id/"
 def test_real_data_conforms_to_the_shapes():
     result = CliRunner().invoke(main, ["validate", "--data", str(DATA)])
     assert result.exit_code == 0
-    assert result.output.startswith("OK: 726 rows in 14 tables are valid, and the graph (")
+    assert result.output.startswith("OK: 2980 rows in 14 tables are valid, and the graph (")
     assert result.output.endswith(" triples) conforms to the SHACL shapes.\n")
 
 
@@ -162,7 +162,8 @@ def make_folder(base: Path, data: dict[str, object]) -> Path:
     provenance = {"source": "src-a", "locator": "一", "verification": "secondary-single"}
     instruments = [
         {"id": f"xa-gen-{i}", "jurisdiction": "xa", "type": "law", "binding_force": "hard_law", "title_zh": zh,
-         "title_en": en, "title_en_translated": "yes", "note": data["note"] or "", **provenance}
+         "title_en": en, "title_en_translated": "yes", "title_zh_translated": "yes", "unnamed": "yes",
+         "note": data["note"] or "", **provenance}
         for i, (zh, en) in enumerate(data["titles"])  # type: ignore[arg-type]
     ]  # fmt: skip
     write_rows(folder / "instruments.csv", instruments)
@@ -172,6 +173,10 @@ def make_folder(base: Path, data: dict[str, object]) -> Path:
          "votes_for": "" if votes is None else str(votes), **provenance}
         for n, (index, day, precision, votes) in enumerate(data["events"])  # type: ignore[misc]
     ]  # fmt: skip
+    events += [  # every instrument has a dated event
+        {"id": f"gen-first-{i}", "instrument": f"xa-gen-{i}", "type": "published", "date": "2020", **provenance}
+        for i in range(len(data["titles"]))  # type: ignore[arg-type]
+    ]
     write_rows(folder / "events.csv", events)
     claim = {"id": "claim.gen", "jurisdiction": "xa", "concept": "unified", "role": "primary", "quote": data["quote"]}
     write_rows(folder / "classifications.csv", [{**claim, **provenance}], append=False)

@@ -175,10 +175,11 @@ def test_urls_must_be_http(tiny_dir, url):
     assert problems_of(tiny_dir) == [f"{tiny_dir}/instruments.csv:2:14: {url!r} in column 'url' is not an http(s) URL"]
 
 
-def test_at_least_one_title(tiny_dir):
-    edit_csv(tiny_dir / "instruments.csv", ",,Deepfake bill,yes,", ",,,,")
+def test_english_and_chinese_titles_are_required(tiny_dir):
+    edit_csv(tiny_dir / "instruments.csv", ",,Deepfake bill,yes,深度伪造法案,", ",,,yes,,")
     assert problems_of(tiny_dir) == [
-        f"{tiny_dir}/instruments.csv:3:9: at least one of title_zh or title_en is required"
+        f"{tiny_dir}/instruments.csv:3:7: missing required value in column 'title_en'",
+        f"{tiny_dir}/instruments.csv:3:9: missing required value in column 'title_zh'",
     ]
 
 
@@ -381,7 +382,10 @@ def test_based_on_cycles_are_found_in_a_dense_graph(tiny_dir):
     names = [f"xa-law-{n:02d}" for n in range(36)]
     with (tiny_dir / "instruments.csv").open("a", encoding="utf-8") as f:
         for name in names:
-            f.write(f"{name},xa,law,hard_law,,,Law {name},yes,,,,,,,,,secondary-single,,src-a,二,\n")
+            f.write(f"{name},xa,law,hard_law,,,Law {name},yes,法律{name},yes,,,,,,yes,secondary-single,,src-a,二,\n")
+    with (tiny_dir / "events.csv").open("a", encoding="utf-8") as f:
+        for name in names:
+            f.write(f"{name}.2020.published,{name},2020,published,,,,,,,,,,secondary-single,,src-a,二,\n")
     with (tiny_dir / "relations.csv").open("a", encoding="utf-8") as f:
         for i, a in enumerate(names):
             for b in names[i + 1 : i + 3]:
@@ -391,3 +395,30 @@ def test_based_on_cycles_are_found_in_a_dense_graph(tiny_dir):
     assert len(problems) == 1
     assert problems[0].startswith(f"{tiny_dir}/relations.csv:72:1: cycle in based_on relations: xa-law-00 -> xa-law-01")
     assert problems[0].endswith("-> xa-law-35 -> xa-law-00")
+
+
+def test_a_source_that_is_not_a_seed_is_a_page_with_its_publisher_and_date_read(tiny_dir):
+    with (tiny_dir / "sources.csv").open("a", encoding="utf-8") as f:
+        f.write("src-b,secondary,A news item,,,2025-01,https://example.org,,,\n")
+    assert problems_of(tiny_dir) == [
+        f"{tiny_dir}/sources.csv:3:5: source 'src-b' needs its publisher (every source that is not a seed document)",
+        f"{tiny_dir}/sources.csv:3:7: source 'src-b' needs the full address of the page it was read on"
+        " ('https://example.org' is not a page)",
+        f"{tiny_dir}/sources.csv:3:8: source 'src-b' needs its consulted (every source that is not a seed document)",
+    ]
+
+
+def test_every_instrument_has_a_dated_event(tiny_dir):
+    edit_csv(tiny_dir / "events.csv", "xa-bill.2023.proposed,xa-bill,", "xa-bill.2023.proposed,xa-ai-law,")
+    assert problems_of(tiny_dir) == [
+        f"{tiny_dir}/instruments.csv:3:1: instrument 'xa-bill' has no dated event; add one to events.csv (e.g. when it"
+        " was adopted, published or proposed)"
+    ]
+
+
+def test_a_named_instrument_has_its_original_title(tiny_dir):
+    edit_csv(tiny_dir / "instruments.csv", "hard_law,AI Law,en,AI Law,", "hard_law,,,AI Law,")
+    assert problems_of(tiny_dir) == [
+        f"{tiny_dir}/instruments.csv:2:5: title_original is required (the official title in the original language,"
+        " with title_original_lang); an instrument a source does not name has unnamed=yes instead"
+    ]

@@ -67,11 +67,13 @@ class Page:
         return set(self.page.evaluate("kgNetwork.body.data.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
 
     def click_node(self, node: str) -> None:
-        """Click a node where it is drawn (physics stopped, zoomed in so no neighbour covers it)."""
+        """Click a node where it is drawn (physics stopped, the node moved clear of the others and zoomed in)."""
         point = self.page.evaluate(
             """id => {
                 kgNetwork.stopSimulation();
                 kgNetwork.setOptions({physics: false});
+                const xs = Object.values(kgNetwork.getPositions()).map(q => q.x);
+                kgNetwork.moveNode(id, Math.max(...xs) + 400, 0);
                 const p = kgNetwork.getPosition(id);
                 kgNetwork.moveTo({position: p, scale: 3, animation: false});
                 return kgNetwork.canvasToDOM(p);
@@ -230,9 +232,9 @@ def test_large_graphs_get_a_precomputed_layout_without_physics(tmp_path):
     from kg.pipeline import load_graph
     from kg.viz import PHYSICS_LIMIT, page_data
 
-    folder = tmp_path / "x5"
-    counts = load_generator().generate(Path(__file__).resolve().parents[1] / "data", folder, 5)
-    assert counts["instruments"] == 5 * 112
+    folder = tmp_path / "x2"
+    counts = load_generator().generate(Path(__file__).resolve().parents[1] / "data", folder, 2)
+    assert counts["instruments"] == 2 * 393
     data = page_data(load_graph(folder))
     assert len(data["nodes"]) > PHYSICS_LIMIT
     assert data["physics"] is False
