@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test venv system-deps clean
+.PHONY: demo test venv system-deps coverage clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ system-deps:
 test: venv system-deps
 	$(BIN)/ruff check kg tests
 	$(BIN)/python -m pytest
+
+# Regenerate data/COVERAGE.md from the data (a test fails when it is stale).
+coverage: venv
+	$(BIN)/kg stats --coverage --format markdown --data data > data/COVERAGE.md.tmp && mv data/COVERAGE.md.tmp data/COVERAGE.md
 
 clean:
 	rm -rf build $(VENV)

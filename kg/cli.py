@@ -289,14 +289,34 @@ def timeline(jurisdictions: tuple[str, ...], output: Path, lang: str, data_dir: 
 
 
 @main.command()
+@click.option(
+    "--coverage",
+    is_flag=True,
+    help="Coverage per jurisdiction: instruments by type and binding force, latest event, share of statements at"
+    " each evidence level, instruments without an event or an official text.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "markdown"]),
+    default="table",
+    show_default=True,
+    help="With --coverage: a table, or the Markdown report (as in data/COVERAGE.md).",
+)
 @data_option
 @reports_errors
-def stats(data_dir: Path) -> None:
-    """Show counts per class and per jurisdiction."""
+def stats(coverage: bool, fmt: str, data_dir: Path) -> None:
+    """Show counts per class and per jurisdiction, or (--coverage) the coverage report."""
     from kg.pipeline import load_graph
 
     check_data_dir(data_dir)
-    _echo_summary(load_graph(data_dir))
+    graph = load_graph(data_dir)
+    if not coverage:
+        _echo_summary(graph)
+        return
+    from kg.coverage import report
+
+    click.echo(report(graph, fmt=fmt), nl=False)
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
