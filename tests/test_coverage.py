@@ -32,7 +32,7 @@ def test_headline_and_rows_on_the_real_data(real_graph):
     head = headline(real_graph, rows)
     assert (head.instruments, head.events, head.jurisdictions, head.outside_seed_with_three) == (393, 832, 70, 35)
     assert head.levels == {"official": 234, "secondary-corroborated": 615, "secondary-single": 637}
-    assert head.sources == {"seed": 5, "official": 143, "secondary": 929}
+    assert head.sources == {"seed": 5, "official": 143, "secondary": 940}
     by_id = {row[0]: row for row in table_rows(rows)}
     assert by_id["kr"] == [
         "kr",

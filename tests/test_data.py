@@ -20,7 +20,7 @@ def rows_by_id(dataset, table):
 
 def test_row_counts_per_table(real_dataset):
     assert {name: len(rows) for name, rows in real_dataset.tables.items()} == {
-        "sources": 1077,
+        "sources": 1088,
         "jurisdictions": 75,
         "bodies": 169,
         "topics": 52,
@@ -33,7 +33,7 @@ def test_row_counts_per_table(real_dataset):
         "findings": 80,
         "parties": 28,
         "status_claims": 5,
-        "links": 10,
+        "links": 145,
     }
     seed_rows = {
         name: sum(1 for row in rows if row.values.get("source", "").startswith("seed-"))
@@ -136,7 +136,7 @@ def test_evidence_rules_hold_on_the_real_data(real_dataset):
     levels = Counter(
         row["verification"] for rows in real_dataset.tables.values() for row in rows if "verification" in row.values
     )
-    assert levels == {"secondary-single": 905, "secondary-corroborated": 663, "official": 284}
+    assert levels == {"secondary-single": 920, "secondary-corroborated": 761, "official": 306}
     types = {}
     for event in real_dataset.rows("events"):
         types.setdefault(event["instrument"], set()).add(event["type"])
@@ -367,3 +367,29 @@ def test_data_readme_documents_every_column(real_dataset):
         section = readme.split(heading, 1)[1].split("\n### ", 1)[0]
         documented = [line.split("`")[1] for line in section.splitlines() if line.startswith("| `")]
         assert documented == list(table.column_names), table.name
+
+
+def test_links_out_for_jurisdictions_and_bodies(real_dataset):
+    """ISO 3166 codes and Wikidata items for every country, ISO 3166-2 for the states, sites for bodies."""
+    links: dict[tuple[str, str], list[str]] = {}
+    for row in real_dataset.rows("links"):
+        links.setdefault((row["subject"], row["scheme"]), []).append(row["value"])
+    countries = [j["id"] for j in real_dataset.rows("jurisdictions") if j["kind"] in ("country", "region")]
+    assert len(countries) == 40
+    assert [j for j in countries if len(links.get((j, "iso3166"), [])) != 1] == []
+    assert [j for j in countries if len(links.get((j, "wikidata"), [])) != 1] == []
+    assert [links[(j, "wikidata")][0] for j in ("jp", "kr", "tw", "us", "cn", "eu", "un", "coe")] == [
+        "Q17", "Q884", "Q865", "Q30", "Q148", "Q458", "Q1065", "Q8908",
+    ]  # fmt: skip
+    states = [j["id"] for j in real_dataset.rows("jurisdictions") if j["kind"] == "state" and j["parent"] == "us"]
+    assert {j: links[(j, "iso3166")] for j in states if j in ("us-tx", "us-ny", "us-ca")} == {
+        "us-ny": ["US-NY"],
+        "us-ca": ["US-CA"],
+        "us-tx": ["US-TX"],
+    }
+    assert [j for j in states if (j, "iso3166") not in links] == []
+    assert links[("cn-bj", "iso3166")] == ["CN-BJ"] and ("cn-sh", "iso3166") not in links  # CN-SH was not read
+    websites = {s: v for (s, scheme), v in links.items() if scheme == "website"}
+    assert len(websites) == 22
+    assert websites["cn-npc"] == ["http://www.npc.gov.cn/"] and websites["sa-sdaia"] == ["https://sdaia.gov.sa/"]
+    assert links[("eu-commission", "wikidata")] == ["Q8880"]

@@ -320,7 +320,7 @@ def test_bodies(q):
 def test_subgraph(real_graph):
     graph = run_preset(real_graph, "subgraph", jurisdiction="Singapore")
     assert isinstance(graph, Graph)
-    assert len(graph) == 1612
+    assert len(graph) == 1617
     assert set(graph) <= set(real_graph)
 
 
