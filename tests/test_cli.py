@@ -42,7 +42,7 @@ def test_build_writes_turtle_and_prints_the_summary(runner, tmp_path, real_graph
     result = runner.invoke(main, ["build", "--data", str(DATA), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     turtle = tmp_path / "out" / "graph.ttl"
-    assert result.output.splitlines()[0] == (f"Wrote {turtle}: {len(real_graph)} triples from 3127 rows in {DATA}.")
+    assert result.output.splitlines()[0] == (f"Wrote {turtle}: {len(real_graph)} triples from 3188 rows in {DATA}.")
     assert ["kg:Instrument", "393"] in [line.split() for line in result.output.splitlines()]
     assert isomorphic(Graph().parse(turtle), real_graph)
 
@@ -50,7 +50,7 @@ def test_build_writes_turtle_and_prints_the_summary(runner, tmp_path, real_graph
 def test_validate_real_data(runner):
     result = runner.invoke(main, ["validate", "--data", str(DATA)])
     assert result.exit_code == 0
-    assert result.output.startswith("OK: 3127 rows in 14 tables are valid, and the graph (")
+    assert result.output.startswith("OK: 3188 rows in 14 tables are valid, and the graph (")
 
 
 def corrupted_copy(tmp_path: Path) -> Path:
@@ -124,4 +124,4 @@ def test_stats(runner):
     lines = result.output.splitlines()
     assert lines[0] == "Instances per class"
     cn = next(line for line in lines if line.startswith("cn "))
-    assert cn.split() == ["cn", "China", "中国", "55", "32", "23", "28", "115"]
+    assert cn.split() == ["cn", "China", "中国", "55", "32", "23", "28", "118"]

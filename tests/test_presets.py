@@ -81,6 +81,7 @@ def test_status_on_date(q):
         ("eu-digital-services-act", "in_force", "2022-11-16"),
         ("eu-gdpr", "in_force", "2016-05-24"),
         ("eu-machinery-regulation", "in_force", "2023-07-19"),
+        ("eu-pld", "in_force", "1985-07-30"),  # the 1985 directive, repealed only from 2026-12-09
         ("eu-pld-2024", "in_force", "2024-12-08"),
         ("eu-political-advertising-regulation", "in_force", "2024-04-09"),
     ]
@@ -154,8 +155,8 @@ def test_soft_law_around_unified(q):
 
 def test_activity(q):
     frame = q("activity")
-    assert len(frame) == 251
-    assert int(frame["events"].sum()) == 832  # every event, each counted once
+    assert len(frame) == 257
+    assert int(frame["events"].sum()) == 859  # every event, each counted once
     assert records(frame[frame["year"] == "2024"], "jurisdiction", "events", "instruments")[:4] == [
         ("ae", 3, 2),
         ("african-union", 4, 1),

@@ -37,7 +37,7 @@ ID = "https://w3id.org/ai-legislation-kg/id/"
 def test_real_data_conforms_to_the_shapes():
     result = CliRunner().invoke(main, ["validate", "--data", str(DATA)])
     assert result.exit_code == 0
-    assert result.output.startswith("OK: 3127 rows in 14 tables are valid, and the graph (")
+    assert result.output.startswith("OK: 3188 rows in 14 tables are valid, and the graph (")
     assert result.output.endswith(" triples) conforms to the SHACL shapes.\n")
 
 
