@@ -15,6 +15,7 @@ from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, SDO
 
 from kg.shape import literal_in, local_id
+from kg.stats import HARD_LAW
 from kg.vocab import ELI, KG
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ def coverage(graph: Graph) -> list[JurisdictionCoverage]:
         ident = local_id(instrument)
         row.instruments += 1
         row.types[local_id(graph.value(instrument, ELI.work_type))] += 1
-        if local_id(graph.value(instrument, KG.bindingForce)) == "hard_law":
+        if graph.value(instrument, KG.bindingForce) == HARD_LAW:
             row.hard_law += 1
         else:
             row.soft_law += 1

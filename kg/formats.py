@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from kg.output import format_table
+from kg.terms import local_id
 
 if TYPE_CHECKING:
     from kg.sparql import Results
@@ -29,7 +30,7 @@ def display(term: Term | None, base: str) -> str:
         return ""
     text = term.value
     if term.kind == "uri" and (text.startswith(base) or "/ai-legislation-kg/concept/" in text):
-        return text.rstrip("/").rsplit("/", 1)[-1]
+        return local_id(text)
     return text
 
 

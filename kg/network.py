@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, SDO, SKOS
 
-from kg.shape import RELATION_PROPERTIES
+from kg.shape import RELATION_PROPERTIES, local_id
 from kg.vocab import CONCEPT_BASE, ELI, KG
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def _notation(graph: Graph, concept: URIRef | None) -> str:
     if concept is None:
         return ""
     value = graph.value(concept, SKOS.notation)
-    return str(value) if value is not None else str(concept).rsplit("/", 1)[-1]
+    return str(value) if value is not None else local_id(concept)
 
 
 def to_networkx(graph: Graph) -> nx.MultiDiGraph:

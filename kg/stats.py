@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rdflib import RDF, RDFS, Graph, URIRef
 
-from kg.shape import literal_in
+from kg.shape import literal_in, local_id
 from kg.vocab import CONCEPT_BASE, ELI, KG
 
 # Classes reported, in display order, with their short names.
@@ -63,10 +63,9 @@ def jurisdiction_counts(graph: Graph) -> list[JurisdictionCounts]:
         events[jurisdiction] += len(list(graph.objects(instrument, KG.hasEvent)))
     rows = []
     for jurisdiction in graph.subjects(RDF.type, KG.Jurisdiction):
-        key = str(jurisdiction).rstrip("/").rsplit("/", 1)[-1]
         rows.append(
             JurisdictionCounts(
-                jurisdiction=key,
+                jurisdiction=local_id(jurisdiction),
                 name_en=literal_in(graph, jurisdiction, RDFS.label, "en"),
                 name_zh=literal_in(graph, jurisdiction, RDFS.label, "zh"),
                 instruments=instruments[jurisdiction],

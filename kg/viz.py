@@ -455,7 +455,7 @@ def select_graph(
     out = RdfGraph()
     for name in jurisdictions or []:
         node = resolve("jurisdiction", name, backend)
-        query = bind(presets["subgraph"], {"jurisdiction": str(node).rsplit("/", 1)[-1]}, backend)
+        query = bind(presets["subgraph"], {"jurisdiction": local_id(node)}, backend)
         out += rdflib_graph(backend.construct(query))
     if preset:
         if preset not in presets:
