@@ -8,6 +8,7 @@ jurisdictions only, so rows are comparable.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from rdflib import Graph, URIRef
 
 COMPARE_BY = ("model", "type", "force", "topic")
+CONCEPT_SCHEME = "https://w3id.org/ai-legislation-kg/concept/comparison-concept"
 INFLUENCE_LINKS = ("based_on", "cites", "precursor_of")
 ROLE_SCORE = {"classified_as_primary": 2, "classified_as_secondary": 1}
 
@@ -172,3 +174,91 @@ def similarity(graph: Graph, *, by: tuple[str, ...] = ("topic", "type")) -> pd.D
         )
     frame = pd.DataFrame(rows, columns=["a", "b", "jaccard", "shared", "shared_items"])
     return frame.sort_values(["jaccard", "a", "b"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def provision_references(graph: Graph) -> pd.DataFrame:
+    """Jurisdictions (rows) by comparison concepts (columns): the provisions on each, as article references.
+
+    A cell lists ``<instrument> <article>`` for every provision mapped to the concept (an editorial
+    classification), separated by "; ", in instrument and article order; rows are the instruments'
+    own jurisdictions, so US states and Chinese provinces stay apart. Concepts no provision
+    addresses are left out.
+    """
+    import pandas as pd
+    from rdflib import URIRef
+    from rdflib.namespace import SKOS
+
+    from kg.shape import local_id
+    from kg.vocab import ELI, KG
+
+    cells: dict[str, dict[str, list[tuple[str, str, str]]]] = defaultdict(lambda: defaultdict(list))
+    scheme = URIRef(CONCEPT_SCHEME)
+    concepts = sorted(local_id(c) for c in graph.subjects(SKOS.inScheme, scheme))
+    for article, concept in graph.subject_objects(KG.comparisonConcept):
+        instrument = graph.value(article, ELI.is_part_of)
+        jurisdiction = graph.value(instrument, KG.jurisdiction)
+        if instrument is None or jurisdiction is None:
+            continue
+        j, i = local_id(jurisdiction), local_id(instrument)
+        short = i[len(j) + 1 :] if i.startswith(j + "-") else i
+        number = str(graph.value(article, ELI.number) or local_id(article).rsplit(".", 1)[-1])
+        cells[j][local_id(concept)].append((short, _article_key(number), f"{short} {number}"))
+    columns = [c for c in concepts if any(c in row for row in cells.values())]
+    rows = sorted(cells)
+    frame = pd.DataFrame(
+        [["; ".join(ref for *_, ref in sorted(set(cells[j].get(c, [])))) for c in columns] for j in rows],
+        index=pd.Index(rows, name="jurisdiction"),
+        columns=pd.Index(columns, name="concept"),
+    )
+    return frame
+
+
+def _article_key(number: str) -> str:
+    """A sort key that puts Article 9 before Article 10 (numbers padded to six digits)."""
+    import re
+
+    return re.sub(r"\d+", lambda m: m.group(0).zfill(6), number)
+
+
+def provision_counts(references: pd.DataFrame) -> pd.DataFrame:
+    """The number of provisions in each cell of :func:`provision_references`."""
+    return references.map(lambda cell: len(cell.split("; ")) if cell else 0).astype("int64")
+
+
+LEGENDS = {
+    "model": "2 = a source classifies it as the primary model, 1 = as a secondary model",
+    "type": "number of instruments of the type",
+    "force": "number of instruments",
+    "topic": "number of instruments on the topic",
+    "concept": "number of provisions on the concept (editorial mapping)",
+}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A comparison matrix, the counts a heatmap shows, and what they mean."""
+
+    matrix: pd.DataFrame
+    counts: pd.DataFrame
+    title: str
+    legend: str
+    labels: dict[str, str] = field(default_factory=dict)  # column id -> readable label
+
+
+def comparison(graph: Graph, by: str) -> Comparison:
+    """The ``kg compare`` result for one aspect, with readable column labels for charts."""
+    from rdflib import URIRef
+    from rdflib.namespace import SKOS
+
+    from kg.shape import label_in, local_id
+
+    if by == "concept":
+        matrix = provision_references(graph)
+        scheme = URIRef(CONCEPT_SCHEME)
+        labels = {local_id(c): label_in(graph, c, "en", SKOS.prefLabel) for c in graph.subjects(SKOS.inScheme, scheme)}
+        return Comparison(
+            matrix, provision_counts(matrix), "Provisions by jurisdiction and concept", LEGENDS[by], labels
+        )
+    matrix = comparison_matrix(graph, by)
+    labels = {c: str(c).replace("_", " ") for c in matrix.columns}
+    return Comparison(matrix, matrix, f"Jurisdictions by {by}", LEGENDS[by], labels)

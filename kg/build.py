@@ -202,6 +202,7 @@ class GraphBuilder:
             ("jurisdictions", self.add_jurisdiction),
             ("bodies", self.add_body),
             ("topics", self.add_topic),
+            ("concepts", self.add_comparison_concept),
             ("instruments", self.add_instrument),
             ("events", self.add_event),
             ("articles", self.add_article),
@@ -228,8 +229,19 @@ class GraphBuilder:
         self.add_entity("bodies", row)
 
     def add_topic(self, row: Row) -> None:
-        s = self.iri("topics", row["id"])
-        scheme = scheme_iri("topic")
+        s = self.add_scheme_concept("topics", "topic", row)
+        self.add(s, SKOS.scopeNote, row["note"])
+
+    def add_comparison_concept(self, row: Row) -> None:
+        s = self.add_scheme_concept("concepts", "comparison-concept", row)
+        self.add_text(s, SKOS.definition, row["definition_en"], "en")
+        self.add_text(s, SKOS.definition, row["definition_zh"], "zh")
+        self.add(s, SKOS.scopeNote, row["note"])
+
+    def add_scheme_concept(self, table: str, scheme_name: str, row: Row) -> Nt:
+        """A row of a data-driven SKOS scheme (topics, comparison concepts): labels and broader links."""
+        s = self.iri(table, row["id"])
+        scheme = scheme_iri(scheme_name)
         self.remember(s, row)
         self.add(s, RDF.type, SKOS.Concept)
         self.add(s, SKOS.inScheme, scheme)
@@ -237,13 +249,13 @@ class GraphBuilder:
         self.add_text(s, SKOS.prefLabel, row["label_en"], "en")
         self.add_text(s, SKOS.prefLabel, row["label_zh"], "zh")
         if row["broader"]:
-            broader = self.iri("topics", row["broader"])
+            broader = self.iri(table, row["broader"])
             self.add(s, SKOS.broader, broader)
             self.add(broader, SKOS.narrower, s)
         else:
             self.add(s, SKOS.topConceptOf, scheme)
             self.add(f"<{scheme}>", SKOS.hasTopConcept, s)
-        self.add(s, SKOS.scopeNote, row["note"])
+        return s
 
     def add_instrument(self, row: Row) -> None:
         s = self.add_entity("instruments", row)
@@ -299,6 +311,16 @@ class GraphBuilder:
         self.add(s, RDF.type, ELI.WorkSubdivision)
         if row["instrument"] in self.legal_resources:
             self.add(s, RDF.type, ELI.LegalResourceSubdivision)
+        # the original-language heading and text carry the original's language tag; a text whose kind
+        # is "original" (an English or Chinese original) is also the original text
+        if row["text_original"]:
+            self.add(s, KG.originalText, nt_literal(row["text_original"], lang=row["original_lang"]))
+            self.add(s, SDO.text, nt_literal(row["text_original"], lang=row["original_lang"]))
+        if row["heading_original"]:
+            self.add(s, DCTERMS.title, nt_literal(row["heading_original"], lang=row["original_lang"]))
+        for lang in ("en", "zh"):
+            if row[f"text_{lang}_kind"] == "original":
+                self.add(s, KG.originalText, nt_literal(row[f"text_{lang}"], lang=lang))
 
     def _add_statement(self, table: str, row: Row, subject: Nt, predicate: URIRef, obj: object, key: str) -> Nt:
         """The triple itself plus a reified statement that carries its provenance."""

@@ -219,9 +219,10 @@ def export(data_dir: Path, fmt: str, output: str, base_iri: str) -> None:
 @main.command()
 @click.option(
     "--by",
-    type=click.Choice(["model", "type", "force", "topic"]),
+    type=click.Choice(["model", "type", "force", "topic", "concept"]),
     required=True,
-    help="Compare jurisdictions by legislative model, instrument type, binding force or topic.",
+    help="Compare jurisdictions by legislative model, instrument type, binding force, topic, or comparison"
+    " concept (cells list the provisions on each concept, as article references).",
 )
 @click.option(
     "--format",
@@ -235,12 +236,19 @@ def export(data_dir: Path, fmt: str, output: str, base_iri: str) -> None:
 @data_option
 @reports_errors
 def compare(by: str, fmt: str, plot: Path | None, data_dir: Path) -> None:
-    """A jurisdiction-by-concept comparison matrix (counts; for models 2 = primary, 1 = secondary)."""
-    from kg.analysis import comparison_matrix
+    """A jurisdiction-by-concept comparison matrix.
+
+    Cells count instruments (for models: 2 = classified as primary, 1 = secondary); with
+    --by concept they list the provisions on each comparison concept as article references
+    (the mapping of provisions to concepts is an editorial classification), and the heatmap
+    counts them.
+    """
+    from kg.analysis import comparison
     from kg.pipeline import load_graph
 
     check_data_dir(data_dir)
-    matrix = comparison_matrix(load_graph(data_dir), by)
+    result = comparison(load_graph(data_dir), by)
+    matrix = result.matrix
     if fmt == "csv":
         click.echo(matrix.to_csv(), nl=False)
     elif fmt == "markdown":
@@ -248,12 +256,12 @@ def compare(by: str, fmt: str, plot: Path | None, data_dir: Path) -> None:
     else:
         from kg.output import format_table
 
-        rows = [[str(j), *(int(v) for v in values)] for j, values in zip(matrix.index, matrix.values, strict=True)]
+        rows = [[str(j), *map(str, values)] for j, values in zip(matrix.index, matrix.values, strict=True)]
         click.echo(format_table(["jurisdiction", *map(str, matrix.columns)], rows))
     if plot:
         from kg.plots import heatmap
 
-        heatmap(matrix, plot, title=f"Jurisdictions by {by}")
+        heatmap(result.counts, plot, title=result.title, legend=result.legend, labels=result.labels)
         click.echo(f"Wrote {plot}.", err=True)
 
 

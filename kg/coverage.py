@@ -206,7 +206,67 @@ def markdown(graph: Graph) -> str:
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in table_rows(rows)]
     missing = [(r.jurisdiction, i) for r in rows for i in r.without_event]
     lines += ["", "Instruments without a dated event: " + (", ".join(f"`{i}`" for _, i in missing) or "none") + "."]
+    lines += ["", *provisions_markdown(graph)]
     return "\n".join(lines) + "\n"
+
+
+VERBATIM_KINDS = ("original", "official_translation", "translation")
+
+
+@dataclass
+class ProvisionCoverage:
+    """Provisions mapped to comparison concepts: per jurisdiction, per concept, and how their texts are sourced."""
+
+    per_jurisdiction: Counter[str] = field(default_factory=Counter)
+    verbatim: Counter[str] = field(default_factory=Counter)  # provisions with a verbatim text, per jurisdiction
+    jurisdictions_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # concept -> jurisdictions
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_jurisdiction.values())
+
+
+def provision_coverage(graph: Graph) -> ProvisionCoverage:
+    """Counts of the provisions mapped to comparison concepts (an editorial mapping)."""
+    from rdflib.namespace import SKOS
+
+    out = ProvisionCoverage()
+    for article in set(graph.subjects(KG.comparisonConcept, None)):
+        instrument = graph.value(article, ELI.is_part_of)
+        jurisdiction = local_id(graph.value(instrument, KG.jurisdiction))
+        out.per_jurisdiction[jurisdiction] += 1
+        kinds = {local_id(k) for p in (KG.englishTextKind, KG.chineseTextKind) for k in graph.objects(article, p)}
+        if graph.value(article, KG.originalText) is not None or kinds & set(VERBATIM_KINDS):
+            out.verbatim[jurisdiction] += 1
+        for concept in graph.objects(article, KG.comparisonConcept):
+            out.jurisdictions_of[local_id(concept)].add(jurisdiction)
+            out.labels[local_id(concept)] = literal_in(graph, concept, SKOS.prefLabel, "en")
+    return out
+
+
+def provisions_markdown(graph: Graph) -> list[str]:
+    """The provisions section of the coverage report."""
+    cover = provision_coverage(graph)
+    wide = sorted(c for c, js in cover.jurisdictions_of.items() if len(js) >= 4)
+    lines = [
+        "## Provisions compared across jurisdictions",
+        "",
+        f"- Provisions mapped to comparison concepts: {cover.total}, in {len(cover.per_jurisdiction)} jurisdictions;"
+        f" {sum(cover.verbatim.values())} carry a verbatim text (the original wording, or an official or published"
+        " translation).",
+        f"- Concepts addressed in four jurisdictions or more: {len(wide)} of {len(cover.jurisdictions_of)} used.",
+        "- Which concepts a provision addresses is an editorial classification by the curators.",
+        "",
+        "| jurisdiction | provisions | with verbatim text |",
+        "|---|---|---|",
+    ]
+    for jurisdiction, count in sorted(cover.per_jurisdiction.items(), key=lambda kv: (-kv[1], kv[0])):
+        lines.append(f"| {jurisdiction} | {count} | {cover.verbatim[jurisdiction]} |")
+    lines += ["", "| concept | jurisdictions | which |", "|---|---|---|"]
+    for concept, js in sorted(cover.jurisdictions_of.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        lines.append(f"| {cover.labels[concept]} (`{concept}`) | {len(js)} | {', '.join(sorted(js))} |")
+    return lines
 
 
 def text(graph: Graph) -> str:

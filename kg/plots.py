@@ -56,15 +56,22 @@ def _save(figure: Figure, path: Path) -> None:
     write_atomic(path, buffer.getvalue())
 
 
-def heatmap(matrix: pd.DataFrame, path: Path, *, title: str) -> None:
-    """A labelled heatmap of a comparison matrix (size grows with the matrix)."""
+def heatmap(
+    matrix: pd.DataFrame, path: Path, *, title: str, legend: str = "", labels: dict[str, str] | None = None
+) -> None:
+    """A labelled heatmap of a comparison matrix (size grows with the matrix).
+
+    ``legend`` says what the values mean (shown on the colour bar); ``labels`` maps column ids
+    to readable labels.
+    """
     _setup()
     import matplotlib.pyplot as plt
 
     rows, cols = matrix.shape
     figure, axes = plt.subplots(figsize=(max(6.0, 0.45 * cols + 3), max(3.0, 0.45 * rows + 2)))
     image = axes.imshow(matrix.values, cmap="Blues", aspect="auto")
-    axes.set_xticks(range(cols), [str(c) for c in matrix.columns], rotation=60, ha="right", fontsize=8)
+    names = [(labels or {}).get(str(c), str(c)) for c in matrix.columns]
+    axes.set_xticks(range(cols), names, rotation=60, ha="right", fontsize=8)
     axes.set_yticks(range(rows), [str(i) for i in matrix.index], fontsize=9)
     for y in range(rows):
         for x in range(cols):
@@ -73,7 +80,9 @@ def heatmap(matrix: pd.DataFrame, path: Path, *, title: str) -> None:
                 colour = "white" if value > matrix.values.max() / 2 else "black"
                 axes.text(x, y, str(value), ha="center", va="center", fontsize=7, color=colour)
     axes.set_title(title)
-    figure.colorbar(image, ax=axes, shrink=0.8)
+    bar = figure.colorbar(image, ax=axes, shrink=0.8)
+    if legend:
+        bar.set_label(legend, fontsize=8)
     figure.tight_layout()
     _save(figure, path)
     plt.close(figure)

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from kg.sparql import Backend, Results
 
 DEFAULT_QUERIES = Path(__file__).resolve().parent.parent / "queries"
-PARAM_TYPES = ("instrument", "jurisdiction", "topic", "date", "text", "lang")
+PARAM_TYPES = ("instrument", "jurisdiction", "topic", "concept", "actor", "system", "date", "text", "lang")
+LIST_SEPARATOR = ","  # between the items of a list parameter (``-p jurisdiction=eu,cn``)
 TODAY = "today"  # the default of a date parameter that means the current (UTC) date
 LANGS = ("en", "zh")
 HEADER_RE = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
@@ -54,6 +55,7 @@ class Parameter:
     default: str | None = None
     example: str | None = None
     description: str = ""
+    is_list: bool = False  # several comma-separated values, each a row of the VALUES block
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ def _parse_parameter(spec: str, where: str) -> Parameter:
             default=fields.pop("default", None) or None,
             example=fields.pop("example", None) or None,
             description=fields.pop("description", ""),
+            is_list=bool(fields.pop("list", False)),
         )
     except KeyError as exc:
         raise PresetError(f"{where}: parameter needs {exc.args[0]}=") from None
@@ -153,7 +156,7 @@ def bind(preset: Preset, values: Mapping[str, Any], backend: Backend) -> str:
     if unknown:
         known = ", ".join(p.name for p in preset.parameters) or "none"
         raise PresetError(f"unknown parameter {unknown[0]!r} for preset {preset.name!r}; its parameters: {known}")
-    terms: dict[str, Term] = {}
+    terms: dict[str, tuple[Term, ...]] = {}
     for param in preset.parameters:
         raw = values.get(param.name)
         if raw is None or raw == "":
@@ -164,7 +167,10 @@ def bind(preset: Preset, values: Mapping[str, Any], backend: Backend) -> str:
                 raw = today()
             else:
                 continue
-        terms[param.name] = to_term(param, str(raw), backend)
+        items = [i.strip() for i in str(raw).split(LIST_SEPARATOR)] if param.is_list else [str(raw)]
+        if any(not i for i in items):
+            raise PresetError(f"parameter {param.name!r}: {raw!r} has an empty item; separate values with a comma")
+        terms[param.name] = tuple(dict.fromkeys(to_term(param, i, backend) for i in items))
     return set_values(preset.query, terms)
 
 
@@ -206,8 +212,8 @@ def values_blocks(query: str) -> list[tuple[str, int, int, bool]]:
     return blocks
 
 
-def set_values(query: str, terms: Mapping[str, Term]) -> str:
-    """The query with the data of each bound parameter's VALUES blocks replaced by its term."""
+def set_values(query: str, terms: Mapping[str, Term | tuple[Term, ...]]) -> str:
+    """The query with the data of each bound parameter's VALUES blocks replaced by its term(s), one row each."""
     blocks = values_blocks(query)
     for name in terms:
         if not any(block[0] == name for block in blocks):
@@ -216,8 +222,10 @@ def set_values(query: str, terms: Mapping[str, Term]) -> str:
     position = 0
     for var, start, end, parenthesised in blocks:
         if var in terms:
-            term = terms[var].n3()
-            parts.extend((query[position:start], f" ({term}) " if parenthesised else f" {term} "))
+            value = terms[var]
+            items = [t.n3() for t in (value if isinstance(value, tuple) else (value,))]
+            data = " ".join(f"({t})" for t in items) if parenthesised else " ".join(items)
+            parts.extend((query[position:start], f" {data} "))
             position = end
     parts.append(query[position:])
     return "".join(parts)
@@ -269,6 +277,16 @@ LOOKUP_QUERIES = {
           BIND("title" AS ?kind)
         }""",
 }
+# Concepts of a scheme are found by notation or label, the same way for every scheme.
+SCHEME_PARAMS = {"concept": "comparison-concept", "actor": "actor", "system": "system-class"}
+for _kind, _scheme in SCHEME_PARAMS.items():
+    LOOKUP_QUERIES[_kind] = f"""
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?node ?key ?kind WHERE {{
+          ?node skos:inScheme <https://w3id.org/ai-legislation-kg/concept/{_scheme}> .
+          {{ ?node skos:prefLabel ?key . BIND("title" AS ?kind) }}
+          UNION {{ ?node skos:notation ?key . BIND("identifier" AS ?kind) }}
+        }}"""
 
 
 def resolve(kind: str, text: str, backend: Backend) -> Term:
@@ -299,7 +317,12 @@ def resolve(kind: str, text: str, backend: Backend) -> Term:
         if len(found) > 1:
             candidates = "; ".join(_describe(n, keys[n]) for n in found[:20])
             raise PresetError(f"{kind} {text!r} is ambiguous; candidates: {candidates}")
-    raise PresetError(f"no {kind} matches {text!r}; give an id, an official identifier or a title fragment")
+    import difflib
+
+    names = sorted({local_id(n) for n in keys} | {v for ks in keys.values() for _, v in ks})
+    close = difflib.get_close_matches(text.strip(), names, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise PresetError(f"no {kind} matches {text!r}; give an id, an official identifier or a title fragment{hint}")
 
 
 def _describe(node: Term, keys: set[tuple[str, str]]) -> str:

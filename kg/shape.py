@@ -29,6 +29,7 @@ SEGMENTS = {
     "jurisdictions": "jurisdiction",
     "bodies": "body",
     "topics": "topic",
+    "concepts": "comparison-concept",
     "instruments": "instrument",
     "events": "event",
     "articles": "article",
@@ -124,8 +125,9 @@ def _provenance(*extra: Column) -> tuple[Column, ...]:
     )
 
 
-# Plain columns per table. Columns not listed here (ids, the instrument's titles, the
-# relation statements, topics) are written by the builder and read by kg.tabulate explicitly.
+# Plain columns per table. Columns not listed here (ids, the instrument's titles, an article's
+# original-language heading and text, the relation statements, topics and concepts) are written
+# by the builder and read by kg.tabulate explicitly.
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "sources": (
         Column("kind", KG.sourceKind, "concept", "source-kind"),
@@ -185,8 +187,14 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("heading_zh", DCTERMS.title, "zh"),
         Column("heading_en", DCTERMS.title, "en"),
         Column("text_zh", SDO.text, "zh"),
+        Column("text_zh_kind", KG.chineseTextKind, "concept", "text-kind"),
         Column("text_en", SDO.text, "en"),
-        Column("verbatim", KG.verbatim, "bool"),
+        Column("text_en_kind", KG.englishTextKind, "concept", "text-kind"),
+        Column("concepts", KG.comparisonConcept, "ref", "concepts"),
+        Column("actors", KG.bindsActor, "concept", "actor"),
+        Column("systems", KG.concernsSystem, "concept", "system-class"),
+        Column("modality", KG.modality, "concept", "provision-modality"),
+        Column("applies_from", KG.appliesFrom, "ref", "events"),
         Column("topics", ELI.is_about, "ref", "topics"),
     ),
     "classifications": _provenance(

@@ -474,16 +474,7 @@ def _check_keys(dataset: Dataset, problems: list[Problem]) -> None:
 
 def _check_rules(dataset: Dataset, problems: list[Problem]) -> None:
     """Rules that span columns or rows."""
-    schema = dataset.schema
-    one_of = {"articles": ("text_zh", "text_en")}
-    for table_name, columns in one_of.items():
-        table = schema.table(table_name)
-        column = table.column_names.index(columns[0]) + 1
-        for row in dataset.rows(table_name):
-            if row.valid and all(row[c] is None for c in columns):
-                problems.append(
-                    Problem(row.path, row.line, column, f"at least one of {' or '.join(columns)} is required")
-                )
+    _check_articles(dataset, problems)
     _check_titles(dataset, problems)
     _check_sources(dataset, problems)
     _check_evidence(dataset, problems)
@@ -493,12 +484,94 @@ def _check_rules(dataset: Dataset, problems: list[Problem]) -> None:
     _check_links(dataset, problems)
     _check_acyclic(dataset, "jurisdictions", "parent", problems)
     _check_acyclic(dataset, "topics", "broader", problems)
+    _check_acyclic(dataset, "concepts", "broader", problems)
     _check_based_on_cycles(dataset, problems)
 
 
 def _column(dataset: Dataset, table: str, name: str) -> int:
     """1-based position of a column, for locating a problem."""
     return dataset.schema.table(table).column_names.index(name) + 1
+
+
+ARTICLE_TEXTS = ("text_original", "text_zh", "text_en", "heading_original", "heading_zh", "heading_en")
+APPLICATION_EVENTS = ("entered_into_force", "applies_from")
+
+
+def _check_articles(dataset: Dataset, problems: list[Problem]) -> None:
+    """An article's texts come with their kind and language, and it applies from one of its act's own dates."""
+    where = {name: _column(dataset, "articles", name) for name in dataset.schema.table("articles").column_names}
+    events = {row["id"]: row for row in dataset.rows("events") if row.valid}
+    related: set[tuple[str, str]] = set()
+    for row in dataset.rows("relations"):
+        if row.valid:
+            related |= {(row["subject"], row["object"]), (row["object"], row["subject"])}
+
+    def problem(row: Row, column: str, message: str) -> None:
+        problems.append(Problem(row.path, row.line, where[column], message))
+
+    for row in dataset.rows("articles"):
+        if not row.valid:
+            continue
+        if all(row[c] is None for c in ARTICLE_TEXTS):
+            problem(
+                row, "text_zh", "an article needs a text or a heading (text_original, text_zh, text_en or a heading)"
+            )
+        for lang in ("zh", "en"):
+            text, kind = row[f"text_{lang}"], row[f"text_{lang}_kind"]
+            if (text is None) != (kind is None):
+                missing = f"text_{lang}_kind" if kind is None else f"text_{lang}"
+                problem(row, missing, f"{missing} is required with text_{lang}{'_kind' if kind is not None else ''}")
+            elif kind == "own_translation" and not any(
+                row[c] for c in ("text_original", "text_zh" if lang == "en" else "text_en")
+            ):
+                problem(
+                    row,
+                    f"text_{lang}_kind",
+                    f"text_{lang} is the project's own translation, but the row has no other text it translates",
+                )
+            elif kind == "original" and row["text_original"] is not None and row["original_lang"] not in ("en", "zh"):
+                problem(
+                    row,
+                    f"text_{lang}_kind",
+                    f"text_{lang} cannot be the original: text_original holds it ({row['original_lang']})",
+                )
+        lang = row["original_lang"]
+        if (row["text_original"] or row["heading_original"]) and lang is None:
+            problem(row, "original_lang", "original_lang is required with text_original or heading_original")
+        elif lang is not None and not (row["text_original"] or row["heading_original"]):
+            problem(row, "original_lang", "original_lang is given but there is no text_original or heading_original")
+        elif lang is not None and not LANG_TAG_RE.match(lang):
+            problem(row, "original_lang", f"{lang!r} is not a lower-case language tag such as ko, ja, it or pt")
+        elif lang in ("en", "zh"):
+            problem(
+                row,
+                "original_lang",
+                f"an original in {lang!r} goes in text_{lang} with text_{lang}_kind=original, not in text_original",
+            )
+        event_id = row["applies_from"]
+        event = events.get(event_id) if event_id else None
+        if event is None:
+            continue
+        if event["instrument"] != row["instrument"] and (event["instrument"], row["instrument"]) not in related:
+            problem(
+                row,
+                "applies_from",
+                f"event {event_id!r} is a date of {event['instrument']!r}, which is neither {row['instrument']!r}"
+                " nor an instrument related to it in relations.csv",
+            )
+        elif event["type"] not in APPLICATION_EVENTS:
+            problem(
+                row,
+                "applies_from",
+                f"event {event_id!r} is of type {event['type']!r}; an article applies from an"
+                f" {' or '.join(APPLICATION_EVENTS)} event",
+            )
+        elif event["superseded_by"]:
+            problem(
+                row,
+                "applies_from",
+                f"event {event_id!r} was superseded by {event['superseded_by']!r}; use the date that replaced it",
+            )
 
 
 def _check_titles(dataset: Dataset, problems: list[Problem]) -> None:

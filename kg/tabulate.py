@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import OWL, RDF, Literal, URIRef
-from rdflib.namespace import SKOS
+from rdflib.namespace import DCTERMS, SKOS
 
 from kg.output import write_atomic
 from kg.schema import SCHEMA_FILE, Schema
@@ -83,16 +83,18 @@ def graph_to_tables(graph: Graph, schema: Schema) -> dict[str, list[dict[str, st
         prefix = "/" + SEGMENTS[table] + "/"
         nodes = [n for n in graph.subjects(RDF.type, classes[0]) if prefix in str(n)]
         rows[table] = [{"id": local_id(n), **r.row(table, n), **_extra(graph, table, n)} for n in nodes]
-    topic_scheme = URIRef(CONCEPT_BASE + "topic")
     rows["topics"] = [
+        {**_scheme_concept(graph, n), "note": str(graph.value(n, SKOS.scopeNote) or "")}
+        for n in graph.subjects(SKOS.inScheme, URIRef(CONCEPT_BASE + "topic"))
+    ]
+    rows["concepts"] = [
         {
-            "id": local_id(n),
-            "broader": local_id(graph.value(n, SKOS.broader)),
-            "label_en": literal_in(graph, n, SKOS.prefLabel, "en"),
-            "label_zh": literal_in(graph, n, SKOS.prefLabel, "zh"),
+            **_scheme_concept(graph, n),
+            "definition_en": literal_in(graph, n, SKOS.definition, "en"),
+            "definition_zh": literal_in(graph, n, SKOS.definition, "zh"),
             "note": str(graph.value(n, SKOS.scopeNote) or ""),
         }
-        for n in graph.subjects(SKOS.inScheme, topic_scheme)
+        for n in graph.subjects(SKOS.inScheme, URIRef(CONCEPT_BASE + "comparison-concept"))
     ]
     rows["relations"], rows["parties"], rows["links"] = [], [], []
     link_schemes = {prop: scheme for scheme, prop in LINK_PROPERTIES.items()}
@@ -122,14 +124,40 @@ def graph_to_tables(graph: Graph, schema: Schema) -> dict[str, list[dict[str, st
     return rows
 
 
+def _scheme_concept(graph: Graph, node: URIRef) -> dict[str, str]:
+    """Id, broader concept and labels of a concept of a data-driven scheme (topics, comparison concepts)."""
+    return {
+        "id": local_id(node),
+        "broader": local_id(graph.value(node, SKOS.broader)),
+        "label_en": literal_in(graph, node, SKOS.prefLabel, "en"),
+        "label_zh": literal_in(graph, node, SKOS.prefLabel, "zh"),
+    }
+
+
 def _extra(graph: Graph, table: str, node: URIRef) -> dict[str, str]:
-    """Columns the builder writes in more than one triple: the instrument's original title and its language."""
+    """Columns the builder writes in more than one triple: original-language titles, headings and texts."""
+    if table == "articles":
+        return _article_original(graph, node)
     if table != "instruments":
         return {}
     original = graph.value(node, KG.originalTitle)
     if not isinstance(original, Literal):
         return {"title_original": "", "title_original_lang": ""}
     return {"title_original": str(original), "title_original_lang": original.language or ""}
+
+
+def _article_original(graph: Graph, node: URIRef) -> dict[str, str]:
+    """An article's text and heading in an original language other than English and Chinese."""
+    text = next(
+        (v for v in graph.objects(node, KG.originalText) if isinstance(v, Literal) and v.language not in ("en", "zh")),
+        None,
+    )
+    heading = next(
+        (v for v in graph.objects(node, DCTERMS.title) if isinstance(v, Literal) and v.language not in ("en", "zh")),
+        None,
+    )
+    lang = next((v.language for v in (text, heading) if isinstance(v, Literal)), None)
+    return {"text_original": str(text or ""), "original_lang": lang or "", "heading_original": str(heading or "")}
 
 
 def tables_to_csv(rows: Iterable[dict[str, str]], columns: tuple[str, ...]) -> bytes:

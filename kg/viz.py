@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import networkx as nx
     from rdflib import Graph, URIRef
 
+CONCEPT_SCHEME = "https://w3id.org/ai-legislation-kg/concept/comparison-concept"
 PHYSICS_LIMIT = 1000  # above this many nodes the layout is precomputed and physics is off
 
 CLASS_STYLE = {
@@ -111,6 +112,28 @@ UI = {
         "article": "Article",
         "topic": "Topic",
         "orientation": "Orientation",
+        "compare": "Compare provisions",
+        "compare_concept": "Concept",
+        "compare_open": "Side by side",
+        "compare_close": "Back to the graph",
+        "compare_none": "No provision is mapped to this concept.",
+        "compare_note": (
+            "Which provisions address a concept is the project's editorial classification;"
+            " texts are verbatim unless marked."
+        ),
+        "actors": "Binds",
+        "modality": "Modality",
+        "applies_from": "Applies from",
+        "original_text": "Original text",
+        "kinds": {
+            "original": "original wording",
+            "official_translation": "official translation",
+            "translation": "published translation",
+            "own_translation": "our translation",
+            "summary": "source's summary",
+            "own_summary": "our summary",
+            "own_translation_summary": "our translation of the source's summary",
+        },
     },
     "zh": {
         "title": "人工智能立法知识图谱",
@@ -150,6 +173,25 @@ UI = {
         "article": "条款",
         "topic": "主题",
         "orientation": "逻辑导向",
+        "compare": "条款比较",
+        "compare_concept": "比较概念",
+        "compare_open": "并排比较",
+        "compare_close": "返回图谱",
+        "compare_none": "尚无条款归入该概念。",
+        "compare_note": "条款归入哪一概念是本项目的编辑判断；除另有标注外，文本均为逐字引用。",
+        "actors": "约束主体",
+        "modality": "规范类型",
+        "applies_from": "适用起始",
+        "original_text": "原文",
+        "kinds": {
+            "original": "原文",
+            "official_translation": "官方译文",
+            "translation": "已发表的译文",
+            "own_translation": "本项目译文",
+            "summary": "来源的概括",
+            "own_summary": "本项目的概括",
+            "own_translation_summary": "本项目对来源概括的翻译",
+        },
     },
 }
 
@@ -247,6 +289,62 @@ def _details(graph: Graph, instrument: URIRef) -> dict[str, Any]:
             title = graph.value(source, DCTERMS.title)
             sources.add(f"{title} — {graph.value(node, KG.locator)}")
     return {"timeline": timeline, "events": events, "articles": articles, "sources": sorted(sources)}
+
+
+def _provisions(graph: Graph, node_of: dict[str, str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The comparison concepts and the provisions mapped to them, for the side-by-side view.
+
+    ``node_of`` maps an instrument's IRI to its node id on the page, so that a column can
+    open the instrument's panel.
+    """
+    from rdflib import URIRef
+    from rdflib.namespace import SKOS
+
+    scheme = URIRef(CONCEPT_SCHEME)
+    concepts = sorted(
+        (
+            {
+                "id": local_id(c),
+                "broader": local_id(graph.value(c, SKOS.broader)),
+                "label_en": label_in(graph, c, "en", SKOS.prefLabel),
+                "label_zh": label_in(graph, c, "zh", SKOS.prefLabel),
+                "definition_en": literal_in(graph, c, SKOS.definition, "en"),
+                "definition_zh": literal_in(graph, c, SKOS.definition, "zh"),
+            }
+            for c in graph.subjects(SKOS.inScheme, scheme)
+        ),
+        key=lambda c: c["id"],
+    )
+    provisions = []
+    for article in sorted(set(graph.subjects(KG.comparisonConcept, None)), key=str):
+        instrument = graph.value(article, ELI.is_part_of)
+        if instrument is None or str(instrument) not in node_of:
+            continue
+        jurisdiction = graph.value(instrument, KG.jurisdiction)
+        original = graph.value(article, KG.originalText)
+        foreign = isinstance(original, Literal) and original.language not in ("en", "zh")
+        applies = graph.value(article, KG.appliesFrom)
+        provisions.append(
+            {
+                "id": local_id(article),
+                "instrument": node_of[str(instrument)],
+                "jurisdiction": node_id(jurisdiction) if jurisdiction is not None else "",
+                "number": str(graph.value(article, ELI.number) or ""),
+                "heading_en": literal_in(graph, article, DCTERMS.title, "en"),
+                "heading_zh": literal_in(graph, article, DCTERMS.title, "zh"),
+                "text_en": literal_in(graph, article, SDO.text, "en"),
+                "text_zh": literal_in(graph, article, SDO.text, "zh"),
+                "kind_en": local_id(graph.value(article, KG.englishTextKind)),
+                "kind_zh": local_id(graph.value(article, KG.chineseTextKind)),
+                "original": str(original) if foreign else "",
+                "original_lang": original.language if isinstance(original, Literal) else "",
+                "concepts": sorted(local_id(c) for c in graph.objects(article, KG.comparisonConcept)),
+                "actors": sorted(local_id(a) for a in graph.objects(article, KG.bindsActor)),
+                "modality": local_id(graph.value(article, KG.modality)),
+                "from": str(graph.value(applies, DCTERMS.date) or "") if applies is not None else "",
+            }
+        )
+    return concepts, provisions
 
 
 def layout(net: nx.MultiDiGraph, spacing: float = 28.0) -> dict[str, tuple[float, float]]:
@@ -368,11 +466,15 @@ def page_data(graph: Graph, *, lang: str = "en") -> dict[str, Any]:
     types = _concept_labels(graph, "instrument-type")
     events = _concept_labels(graph, "event-type")
     statuses = _concept_labels(graph, "status")
+    actors = _concept_labels(graph, "actor")
+    modalities = _concept_labels(graph, "provision-modality")
     ui = {lang_: dict(strings) for lang_, strings in UI.items()}
     for lang_ in ui:
         ui[lang_]["types"] = {k: v.get(lang_, k) for k, v in types.items()}
         ui[lang_]["events"] = {k: v.get(lang_, k) for k, v in events.items()}
         ui[lang_]["statuses"] = {k: v.get(lang_, k) for k, v in statuses.items()}
+        ui[lang_]["actor_names"] = {k: v.get(lang_, k) for k, v in actors.items()}
+        ui[lang_]["modalities"] = {k: v.get(lang_, k) for k, v in modalities.items()}
     legend = [
         {
             "shape": style[0],
@@ -402,9 +504,12 @@ def page_data(graph: Graph, *, lang: str = "en") -> dict[str, Any]:
                 "label_zh": labels.get("zh", t),
             }
         )
+    concepts, provisions = _provisions(graph, {iri: key for key, iri in iri_of.items()})
     return {
         "lang": lang,
         "physics": physics,
+        "concepts": concepts,
+        "provisions": provisions,
         "nodes": nodes,
         "edges": edges,
         "jurisdictions": sorted(n["id"] for n in nodes if n["kind"] == "jurisdiction"),

@@ -79,7 +79,6 @@ class KG(DefinedNamespace):
     votesFor: URIRef
     votesAgainst: URIRef
     votesAbstain: URIRef
-    verbatim: URIRef
     complements: URIRef
     precursorOf: URIRef
     locator: URIRef
@@ -123,6 +122,15 @@ class KG(DefinedNamespace):
     iso3166Code: URIRef
     legalForceAsOf: URIRef
     correspondingProperty: URIRef
+    # provisions compared across jurisdictions
+    originalText: URIRef
+    englishTextKind: URIRef
+    chineseTextKind: URIRef
+    comparisonConcept: URIRef
+    bindsActor: URIRef
+    concernsSystem: URIRef
+    modality: URIRef
+    appliesFrom: URIRef
 
 
 def scheme_iri(scheme: str) -> URIRef:

@@ -14,6 +14,8 @@ EXAMPLES: dict[str, dict[str, str]] = {
     "provenance": {"instrument": "coe-ai-convention"},
     "search": {"text": "深度合成"},
     "subgraph": {"jurisdiction": "sg"},
+    "compare-provisions": {"concept": "content-labelling", "jurisdictions": "eu,cn,kr", "lang": "zh"},
+    "obligations": {"jurisdictions": "kr", "date": "2026-06-01", "system": "high_risk", "actor": "operator"},
 }
 
 

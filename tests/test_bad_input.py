@@ -114,7 +114,7 @@ CASES = [
     Case(
         "oversized-field",
         replace("articles.csv", "第五条 国家鼓励人工智能。", "长" * 10001),
-        ("{d}/articles.csv:2:7: value in column 'text_zh' is 10001 characters long; the limit is 10000",),
+        ("{d}/articles.csv:2:10: value in column 'text_zh' is 10001 characters long; the limit is 10000",),
     ),
     Case(
         "empty-file", truncate("topics.csv"), ("{d}/topics.csv:1:1: file is empty; the first line must be the header",)
@@ -233,8 +233,46 @@ CASES = [
     ),
     Case(
         "boolean-not-yes-no",
-        replace("articles.csv", ",yes,,secondary-single", ",true,,secondary-single"),
-        ("{d}/articles.csv:2:9: 'true' in column 'verbatim' must be 'yes' or 'no'",),
+        replace("instruments.csv", "AI Law,no,人工智能法,yes,", "AI Law,no,人工智能法,true,"),
+        ("{d}/instruments.csv:2:10: 'true' in column 'title_zh_translated' must be 'yes' or 'no'",),
+    ),
+    # articles: each text with its kind and language, applying from one of its act's own dates
+    Case(
+        "article-text-without-kind",
+        replace("articles.csv", "人工智能。,original,", "人工智能。,,"),
+        ("{d}/articles.csv:2:11: text_zh_kind is required with text_zh",),
+    ),
+    Case(
+        "article-own-translation-of-nothing",
+        replace("articles.csv", "人工智能。,original,", "人工智能。,own_translation,"),
+        (
+            "{d}/articles.csv:2:11: text_zh is the project's own translation, but the row has no other text it"
+            " translates",
+        ),
+    ),
+    Case(
+        "article-original-in-chinese-as-text-original",
+        replace("articles.csv", "article,,,,,,第五条", "article,,,,第五条 原文,zh,第五条"),
+        ("{d}/articles.csv:2:9: an original in 'zh' goes in text_zh with text_zh_kind=original, not in text_original",),
+    ),
+    Case(
+        "article-applies-from-a-publication",
+        replace("articles.csv", "generative,obligation,,", "generative,obligation,xa-ai-law.2024-06-28.published,"),
+        (
+            "{d}/articles.csv:2:18: event 'xa-ai-law.2024-06-28.published' is of type 'published'; an article"
+            " applies from an entered_into_force or applies_from event",
+        ),
+    ),
+    Case(
+        "article-unknown-concept-and-actor",
+        replace("articles.csv", ",labelling,provider|platform,", ",labeling,provider|platfrom,"),
+        (
+            "{d}/articles.csv:2:14: 'labeling' in column 'concepts' is not an id in concepts.csv (did you mean"
+            " 'labelling'?)",
+            "{d}/articles.csv:2:15: unknown value 'platfrom' in column 'actors' (did you mean 'platform'?); allowed:"
+            " provider, deployer, developer, operator, importer, distributor, authorised_representative, platform,"
+            " user, public_body, state, regulator, individual, any_person",
+        ),
     ),
     Case(
         "no-title",

@@ -35,7 +35,7 @@ def test_tiny_dataset_builds_the_expected_graph(tiny_dir):
     _, only_built, only_expected = graph_diff(to_isomorphic(built), to_isomorphic(expected))
     assert sorted(only_built) == []
     assert sorted(only_expected) == []
-    assert len(built) == len(expected) == 222
+    assert len(built) == len(expected) == 247
 
 
 def test_dates_keep_their_precision():

@@ -226,7 +226,7 @@ def test_table_2_article_texts_are_verbatim(real_dataset):
     assert articles["cn-medical-device-clinical-use-measures"]["text_zh"] == (
         "卫生健康主管部门应当逐步完善人工智能医疗器械临床使用规范，鼓励医疗机构加强人工智能医疗器械临床使用培训。"
     )
-    assert all(a["verbatim"] for a in articles.values())
+    assert all(a["text_zh_kind"] == "original" for a in articles.values())
 
 
 def test_seed_errors_are_corrected_with_the_seed_form_kept(real_dataset):

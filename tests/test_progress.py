@@ -19,9 +19,9 @@ def test_build_reports_every_step(tmp_path, monkeypatch):
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     steps: list[str] = []
     build(DATA, tmp_path, on_step=steps.append)
-    assert len(steps) == build_steps(DATA) == 34
+    assert len(steps) == build_steps(DATA) == 36
     assert steps[0] == "reading sources.csv"
-    assert steps[14:16] == ["building the ontology", "building sources"]
+    assert steps[15:17] == ["building the ontology", "building sources"]
     assert steps[-5:] == [
         "loading the fast store",
         "deriving the legal force",

@@ -25,7 +25,7 @@ def test_list_shows_every_preset_with_its_parameters():
     assert lines[0].split() == ["preset", "title", "parameters"]
     names = [line.split()[0] for line in lines[2:]]
     assert names == sorted(load_presets())
-    assert len(names) == 17
+    assert len(names) == 19
     timeline = next(line for line in lines if line.startswith("timeline "))
     assert timeline.endswith("instrument:instrument, lang:lang?")
 

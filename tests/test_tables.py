@@ -23,12 +23,13 @@ def problems_of(data_dir: Path) -> list[str]:
 
 def test_tiny_fixture_is_valid(tiny_dir):
     dataset = load_dataset(tiny_dir)
-    assert dataset.row_count() == 20
+    assert dataset.row_count() == 22
     assert {name: len(rows) for name, rows in dataset.tables.items()} == {
         "sources": 1,
         "jurisdictions": 2,
         "bodies": 1,
         "topics": 2,
+        "concepts": 2,
         "instruments": 2,
         "events": 4,
         "articles": 1,
@@ -264,7 +265,7 @@ def test_unknown_and_missing_columns_in_the_header(tiny_dir):
 def test_oversized_field(tiny_dir):
     edit_csv(tiny_dir / "articles.csv", "第五条 国家鼓励人工智能。", "长" * 10001)
     assert problems_of(tiny_dir) == [
-        f"{tiny_dir}/articles.csv:2:7: value in column 'text_zh' is 10001 characters long; the limit is 10000"
+        f"{tiny_dir}/articles.csv:2:10: value in column 'text_zh' is 10001 characters long; the limit is 10000"
     ]
 
 
@@ -301,7 +302,7 @@ def test_bom_and_crlf_are_accepted(tiny_dir):
         text = path.read_text(encoding="utf-8").replace("\n", "\r\n")
         path.write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
     dataset = load_dataset(tiny_dir)
-    assert dataset.row_count() == 20
+    assert dataset.row_count() == 22
     assert dataset.rows("sources")[0]["id"] == "src-a"
     assert dataset.rows("findings")[0]["note"] is None
 
