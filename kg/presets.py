@@ -19,7 +19,7 @@ parenthesised form ``VALUES (?name) { (...) }``, which rdflib's engine joins fir
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -145,7 +145,10 @@ def _parse_parameter(spec: str, where: str) -> Parameter:
 # --- binding ------------------------------------------------------------------
 
 
-def bind(preset: Preset, values: Mapping[str, Any], backend: Backend) -> str:
+Resolved = Callable[[str, str, str, str], None]  # (kind, text as given, id, title) of a name found by a fragment
+
+
+def bind(preset: Preset, values: Mapping[str, Any], backend: Backend, *, on_resolve: Resolved | None = None) -> str:
     """The preset's query text with its parameters bound as RDF terms.
 
     A parameter that is not given keeps the default written in the file, except a
@@ -170,7 +173,7 @@ def bind(preset: Preset, values: Mapping[str, Any], backend: Backend) -> str:
         items = [i.strip() for i in str(raw).split(LIST_SEPARATOR)] if param.is_list else [str(raw)]
         if any(not i for i in items):
             raise PresetError(f"parameter {param.name!r}: {raw!r} has an empty item; separate values with a comma")
-        terms[param.name] = tuple(dict.fromkeys(to_term(param, i, backend) for i in items))
+        terms[param.name] = tuple(dict.fromkeys(to_term(param, i, backend, on_resolve=on_resolve) for i in items))
     return set_values(preset.query, terms)
 
 
@@ -231,7 +234,7 @@ def set_values(query: str, terms: Mapping[str, Term | tuple[Term, ...]]) -> str:
     return "".join(parts)
 
 
-def to_term(param: Parameter, raw: str, backend: Backend) -> Term:
+def to_term(param: Parameter, raw: str, backend: Backend, *, on_resolve: Resolved | None = None) -> Term:
     """Turn a parameter value typed by an analyst into an RDF term."""
     if param.type == "date":
         if not DATE_RE.match(raw):
@@ -249,7 +252,7 @@ def to_term(param: Parameter, raw: str, backend: Backend) -> Term:
         return Term.literal(raw)
     if param.type == "text":
         return Term.literal(raw)
-    return resolve(param.type, raw, backend)
+    return resolve(param.type, raw, backend, on_resolve=on_resolve)
 
 
 # --- resolving names to resources -----------------------------------------------
@@ -289,7 +292,7 @@ for _kind, _scheme in SCHEME_PARAMS.items():
         }}"""
 
 
-def resolve(kind: str, text: str, backend: Backend) -> Term:
+def resolve(kind: str, text: str, backend: Backend, *, on_resolve: Resolved | None = None) -> Term:
     """Find the one resource of ``kind`` that ``text`` names.
 
     Tried in order, stopping at the first level with matches: the id; an exact
@@ -311,8 +314,11 @@ def resolve(kind: str, text: str, backend: Backend) -> Term:
         matching(lambda kind_, value: kind_ == "identifier" and needle in re.split(r"[\s;,()]+", value)),
         matching(lambda kind_, value: needle in value),
     ]
-    for found in levels:
+    for level, found in enumerate(levels):
         if len(found) == 1:
+            if on_resolve is not None and level >= 2:  # found by an identifier token or a title fragment
+                titles = sorted(v for k, v in keys[found[0]] if k == "title")
+                on_resolve(kind, text, local_id(found[0]), titles[0] if titles else "")
             return found[0]
         if len(found) > 1:
             candidates = "; ".join(_describe(n, keys[n]) for n in found[:20])
@@ -320,7 +326,8 @@ def resolve(kind: str, text: str, backend: Backend) -> Term:
     import difflib
 
     names = sorted({local_id(n) for n in keys} | {v for ks in keys.values() for _, v in ks})
-    close = difflib.get_close_matches(text.strip(), names, n=3, cutoff=0.6)
+    close = list(dict.fromkeys(difflib.get_close_matches(text.strip(), names, n=6, cutoff=0.6)))
+    close = [c for i, c in enumerate(close) if c.casefold() not in {d.casefold() for d in close[:i]}][:3]
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     raise PresetError(f"no {kind} matches {text!r}; give an id, an official identifier or a title fragment{hint}")
 

@@ -56,7 +56,7 @@ def test_unknown_comparison(real_graph):
 
 def test_events_per_year(real_graph):
     frame = events_per_year(real_graph)
-    assert int(frame.values.sum()) == 859
+    assert int(frame.values.sum()) == 864
     assert frame.loc[2024, ["cn", "eu", "us", "sg"]].tolist() == [20, 24, 59, 8]
     assert events_per_year(real_graph, ["eu"]).loc[2023, "eu"] == 14
 

@@ -42,7 +42,7 @@ def test_build_writes_turtle_and_prints_the_summary(runner, tmp_path, real_graph
     result = runner.invoke(main, ["build", "--data", str(DATA), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     turtle = tmp_path / "out" / "graph.ttl"
-    assert result.output.splitlines()[0] == (f"Wrote {turtle}: {len(real_graph)} triples from 3188 rows in {DATA}.")
+    assert result.output.splitlines()[0] == (f"Wrote {turtle}: {len(real_graph)} triples from 4099 rows in {DATA}.")
     assert ["kg:Instrument", "393"] in [line.split() for line in result.output.splitlines()]
     assert isomorphic(Graph().parse(turtle), real_graph)
 
@@ -124,4 +124,4 @@ def test_stats(runner):
     lines = result.output.splitlines()
     assert lines[0] == "Instances per class"
     cn = next(line for line in lines if line.startswith("cn "))
-    assert cn.split() == ["cn", "China", "中国", "55", "32", "23", "28", "118"]
+    assert cn.split() == ["cn", "China", "中国", "55", "32", "23", "145", "119"]

@@ -20,13 +20,14 @@ def rows_by_id(dataset, table):
 
 def test_row_counts_per_table(real_dataset):
     assert {name: len(rows) for name, rows in real_dataset.tables.items()} == {
-        "sources": 1122,
+        "sources": 1381,
         "jurisdictions": 75,
         "bodies": 169,
         "topics": 52,
+        "concepts": 38,
         "instruments": 393,
-        "events": 859,
-        "articles": 89,
+        "events": 864,
+        "articles": 698,
         "relations": 136,
         "classifications": 21,
         "risk_tiers": 14,
@@ -42,6 +43,7 @@ def test_row_counts_per_table(real_dataset):
     }
     assert seed_rows == {
         "jurisdictions": 16,
+        "concepts": 0,
         "bodies": 29,
         "instruments": 85,
         "events": 58,
@@ -136,7 +138,7 @@ def test_evidence_rules_hold_on_the_real_data(real_dataset):
     levels = Counter(
         row["verification"] for rows in real_dataset.tables.values() for row in rows if "verification" in row.values
     )
-    assert levels == {"secondary-single": 934, "secondary-corroborated": 771, "official": 309}
+    assert levels == {"secondary-single": 1234, "secondary-corroborated": 1065, "official": 329}
     types = {}
     for event in real_dataset.rows("events"):
         types.setdefault(event["instrument"], set()).add(event["type"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from rdflib import Graph
 
@@ -20,11 +22,11 @@ def records(frame, *columns: str) -> list[tuple]:
     return [tuple(row) for row in frame[list(columns)].itertuples(index=False)]
 
 
-def test_there_are_17_presets():
+def test_there_are_19_presets():
     assert sorted(load_presets()) == [
-        "activity", "bodies", "by-topic", "comparison", "ended", "international", "legal-basis", "provenance",
-        "risk-tiers", "search", "soft-law-around-unified", "status-on-date", "subgraph", "subnational", "table2",
-        "timeline", "unclassified",
+        "activity", "bodies", "by-topic", "compare-provisions", "comparison", "ended", "international", "legal-basis",
+        "obligations", "provenance", "risk-tiers", "search", "soft-law-around-unified", "status-on-date", "subgraph",
+        "subnational", "table2", "timeline", "unclassified",
     ]  # fmt: skip
 
 
@@ -156,7 +158,7 @@ def test_soft_law_around_unified(q):
 def test_activity(q):
     frame = q("activity")
     assert len(frame) == 257
-    assert int(frame["events"].sum()) == 859  # every event, each counted once
+    assert int(frame["events"].sum()) == 864  # every event, each counted once
     assert records(frame[frame["year"] == "2024"], "jurisdiction", "events", "instruments")[:4] == [
         ("ae", 3, 2),
         ("african-union", 4, 1),
@@ -198,9 +200,24 @@ def test_ended_defaults_to_today_not_to_the_latest_event(q, monkeypatch):
 
 def test_provenance(q):
     frame = q("provenance", instrument="coe-ai-convention")
-    assert len(frame) == 24
-    assert records(frame.head(8), "kind", "statement", "source") == [
-        ("article", "coe-ai-convention.purpose", "seed-004"),
+    assert len(frame) == 49
+    assert dict(Counter(frame["kind"])) == {
+        "article": 26,
+        "relation": 16,
+        "event": 5,
+        "instrument": 1,
+        "status claim": 1,
+    }
+    articles = frame[frame["kind"] == "article"]
+    assert records(articles.head(2), "statement", "source") == [
+        ("coe-ai-convention.art1-1", "src-prov-itcoebr-coe-newtreaties-en-mirror"),
+        ("coe-ai-convention.art1-2", "src-prov-itcoebr-coe-siegfried"),
+    ]
+    seed = frame[frame["statement"] == "coe-ai-convention.purpose"]
+    assert records(seed, "kind", "source", "source_title") == [
+        ("article", "seed-004", "全球人工智能立法的主要模式、各国实践及发展趋势研究")
+    ]
+    assert records(frame[frame["kind"] != "article"].head(7), "kind", "statement", "source") == [
         ("event", "coe-ai-convention.2024-03.agreed", "src-europe_intl-eduskunta-u34-2024"),
         ("event", "coe-ai-convention.2024-05-17.adopted", "src-mea-nocash-coe"),
         ("event", "coe-ai-convention.2024-09-05.opened_for_signature", "src-europe_intl-coe-civil-society-ai"),
@@ -217,15 +234,22 @@ def test_provenance(q):
     assert records(status, "statement", "source") == [
         ("status.later.coe-ai-convention", "src-europe_intl-levellers-coe")
     ]
-    assert frame.loc[0, "source_title"] == "全球人工智能立法的主要模式、各国实践及发展趋势研究"
 
 
 def test_search(q):
-    assert records(q("search", text="深度合成"), "kind", "id", "field") == [
+    found = q("search", text="深度合成")
+    assert len(found) == 39
+    assert dict(Counter(found["field"])) == {"text": 34, "heading": 4, "title": 1}
+    assert sorted(set(found["instrument"])) == [
+        "cn-ai-content-labelling-measures",
+        "cn-deep-synthesis-provisions",
+        "cn-genai-measures",
+    ]
+    assert records(found.tail(1), "kind", "id", "field") == [("instrument", "cn-deep-synthesis-provisions", "title")]
+    assert {
         ("article", "cn-deep-synthesis-provisions.ex-ante-oversight", "text"),
         ("article", "cn-deep-synthesis-provisions.provider-responsibility", "text"),
-        ("instrument", "cn-deep-synthesis-provisions", "title"),
-    ]
+    } <= set(records(found, "kind", "id", "field"))
     english = q("search", text="DEEPFAKE")
     assert "us-ca-ab2655" in set(english["instrument"])
 
@@ -321,7 +345,7 @@ def test_bodies(q):
 def test_subgraph(real_graph):
     graph = run_preset(real_graph, "subgraph", jurisdiction="Singapore")
     assert isinstance(graph, Graph)
-    assert len(graph) == 1617
+    assert len(graph) == 1647
     assert set(graph) <= set(real_graph)
 
 

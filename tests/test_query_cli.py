@@ -210,7 +210,7 @@ def test_construct_preset_prints_turtle(real_graph):
     from .test_presets_engines import canonical_numbers
 
     graph = Graph().parse(data=result.output, format="turtle")
-    assert len(graph) == 1617  # the same on rdflib: test_both_local_stores_print_the_same
+    assert len(graph) == 1647  # the same on rdflib: test_both_local_stores_print_the_same
     assert set(canonical_numbers(graph)) <= set(canonical_numbers(real_graph))  # Oxigraph writes 5.0 as 5
 
 

@@ -37,7 +37,7 @@ ID = "https://w3id.org/ai-legislation-kg/id/"
 def test_real_data_conforms_to_the_shapes():
     result = CliRunner().invoke(main, ["validate", "--data", str(DATA)])
     assert result.exit_code == 0
-    assert result.output.startswith("OK: 3188 rows in 14 tables are valid, and the graph (")
+    assert result.output.startswith("OK: 4099 rows in 15 tables are valid, and the graph (")
     assert result.output.endswith(" triples) conforms to the SHACL shapes.\n")
 
 
@@ -86,7 +86,7 @@ def test_csv_export_rebuilds_an_isomorphic_graph(tmp_path, real_graph):
     out = tmp_path / "tables"
     result = CliRunner().invoke(main, ["export", "--data", str(DATA), "--format", "csv", "--output", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"Wrote 15 files to {out} ({len(real_graph)} triples as tables).\n"
+    assert result.stderr == f"Wrote 16 files to {out} ({len(real_graph)} triples as tables).\n"
     rebuilt = build_graph(load_dataset(out))
     assert len(rebuilt) == len(real_graph)
     assert isomorphic(rebuilt, real_graph)

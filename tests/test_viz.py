@@ -17,6 +17,11 @@ from kg.tables import load_dataset
 from kg.viz import render_html
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# The side-by-side view of chatbot disclosure: (column heading, number of provisions), in label order.
+CHATBOT_COLUMNS = [
+    ["California", 2], ["China", 1], ["Colorado", 1], ["Council of Europe", 1], ["European Union", 2],
+    ["South Korea", 2], ["Texas", 1], ["Utah", 4], ["Vietnam", 1],
+]  # fmt: skip
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -178,6 +183,53 @@ def test_screenshot_is_saved(real_page, tmp_path):
     assert struct.unpack(">II", data[16:24]) == (1400, 900)
 
 
+def test_side_by_side_view_of_a_concept(real_page, tmp_path):
+    """Choose a concept: one column per jurisdiction with its provisions; a column opens the instrument's panel."""
+    page = real_page.page
+    page.select_option("#c-concept", "chatbot-disclosure")
+    page.click("#c-open")
+    assert page.is_visible("#compare")
+    assert page.inner_text("#compare-title") == "Disclosure of interaction with an AI"
+    columns = page.eval_on_selector_all(
+        ".cmp-col", "cols => cols.map(c => [c.querySelector('h3').textContent, c.querySelectorAll('.cmp-prov').length])"
+    )
+    assert columns == CHATBOT_COLUMNS
+    eu = page.locator(".cmp-prov[data-provision='eu-ai-act.art50-1']")
+    assert eu.locator(".cmp-ref").inner_text() == (
+        "Article 50(1) · Transparency obligations for providers and deployers of certain AI systems"
+    )
+    assert (
+        eu.locator(".cmp-text")
+        .inner_text()
+        .startswith(
+            "1. Providers shall ensure that AI systems intended to interact directly with natural persons are designed"
+        )
+    )
+    assert eu.locator(".cmp-meta").inner_text() == (
+        "[original wording] · Binds: Provider · Modality: Obligation · Applies from: 2026-08-02"
+    )
+    korea = page.locator(".cmp-prov[data-provision='kr-ai-basic-act.art31-1']")
+    assert korea.locator(".cmp-meta").inner_text().startswith("[official translation] · Binds: Operator")
+    assert korea.locator("details summary").inner_text() == "Original text (ko)"
+    path = tmp_path / "compare.png"
+    page.screenshot(path=str(path))
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # in Chinese: the concept, the headings and the texts change language, and the kinds say what the text is
+    page.click("#lang-zh")
+    assert page.inner_text("#compare-title") == "人机交互告知"
+    assert eu.locator(".cmp-meta").inner_text() == (
+        "[本项目译文] · 约束主体: 提供者 · 规范类型: 义务 · 适用起始: 2026-08-02"
+    )
+    assert eu.locator(".cmp-text").inner_text().startswith("1. 提供者应确保")
+    page.click("#lang-en")
+    # a column's instrument opens its panel in the graph
+    eu.locator("button.cmp-open").click()
+    assert not page.is_visible("#compare")
+    assert page.evaluate("kgFocused") == "instrument:eu-ai-act"
+    assert page.inner_text("#panel h2") == "Artificial Intelligence Act"
+    page.click("#reset")
+
+
 PAYLOADS = {
     "title_en": "<img src=x onerror=\"window.__xss='img'\">",
     "title_zh": "</script><script>window.__xss='script'</script>",
@@ -242,12 +294,16 @@ def test_large_graphs_get_a_precomputed_layout_without_physics(tmp_path):
     assert len(set(positions)) == len(positions)  # every node has its own place
 
 
-def test_small_graphs_keep_physics(real_graph):
-    from kg.viz import page_data
+def test_small_graphs_keep_physics(tiny_dir, real_graph):
+    from kg.viz import PHYSICS_LIMIT, page_data
 
-    data = page_data(real_graph)
+    data = page_data(build_graph(load_dataset(tiny_dir)))
     assert data["physics"] is True
     assert all("x" not in n for n in data["nodes"])
+    # the real graph, with its 698 articles, is past the limit: its layout is precomputed
+    real = page_data(real_graph)
+    assert len(real["nodes"]) == 1394 > PHYSICS_LIMIT
+    assert real["physics"] is False
 
 
 STATUS_DATES = ("2019-06-01", "2024-07-15", "2025-07-01", "2026-08-01", "2026-11-29", "2028-01-01")
