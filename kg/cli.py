@@ -402,7 +402,11 @@ def query(
     if name:
         catalogue = preset_lib.load_presets(folder)
         if name not in catalogue:
-            raise preset_lib.PresetError(f"unknown preset {name!r}; available: {', '.join(catalogue)}")
+            import difflib
+
+            close = difflib.get_close_matches(name, list(catalogue), n=3, cutoff=0.5)
+            hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+            raise preset_lib.PresetError(f"unknown preset {name!r}{hint}; available: {', '.join(catalogue)}")
         preset = catalogue[name]
         if any(p.name == "lang" for p in preset.parameters):
             values.setdefault("lang", lang)
@@ -415,7 +419,11 @@ def query(
         # The header only names the query; the text itself is run as given, so error lines match the user's.
         header = preset_lib.parse_preset("ad-hoc", "# title: ad-hoc query\n" + str(text))
         preset = dataclasses.replace(header, query=str(text))
-    bound = preset_lib.bind(preset, values, backend)
+
+    def resolved(kind: str, text: str, found: str, title: str) -> None:
+        click.echo(f"{kind} {text!r}: {found}" + (f" ({title})" if title else ""), err=True)
+
+    bound = preset_lib.bind(preset, values, backend, on_resolve=resolved)
     if preset.is_construct:
         from kg.ontology import graph_prefixes
         from kg.output import serialize_ntriples

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
@@ -187,14 +188,26 @@ def jsonld_bytes(ntriples: bytes, prefixes: Mapping[str, str]) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
+def current_umask() -> int:
+    """The process's file-creation mask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so readers see either the old file or the whole new one."""
+    """Write ``data`` to ``path`` so readers see either the old file or the whole new one.
+
+    The file gets the mode a plain ``open()`` would give it (0644 under umask 022), not the
+    private 0600 of a temporary file, so that a web server or a colleague can read it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            os.fchmod(handle.fileno(), 0o666 & ~current_umask())
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
@@ -207,8 +220,30 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A plain-text table aligned for CJK text; numbers are right-aligned."""
+def terminal_width() -> int | None:
+    """The width of the terminal standard output is, or None when it is a pipe or a file."""
+    import shutil
+    import sys
+
+    if not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size((120, 24)).columns
+
+
+MIN_COLUMN = 8  # terminal columns a table column keeps before columns are left out
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, width: int | None = -1) -> str:
+    """A plain-text table aligned for CJK text; numbers are right-aligned.
+
+    On a terminal (``width`` -1, the default, means: ask :func:`terminal_width`) the table
+    fits the terminal: each cell stays on one line and a cell too long is cut with an
+    ellipsis. Written to a pipe or a file (``width`` None) it is stable and never cut.
+    """
+    if width == -1:
+        width = terminal_width()
+    if width is not None:
+        return _fitted_table(headers, rows, width)
     cells = [[("" if v is None else str(v)) for v in row] for row in rows]
     widths = [display_width(h) for h in headers]
     for row in cells:
@@ -226,3 +261,47 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> st
     out = [line(headers), "  ".join("-" * w for w in widths)]
     out.extend(line(row) for row in cells)
     return "\n".join(out)
+
+
+def _fitted_table(headers: Sequence[str], rows: Sequence[Sequence[object]], width: int) -> str:
+    """The table cut to ``width`` terminal columns with rich (which measures CJK as two columns).
+
+    Each column keeps at least ``MIN_COLUMN`` columns (or its whole width if narrower); the
+    long ones share the rest, cut with an ellipsis. Columns that still do not fit are left
+    out from the right, and the last line names them.
+    """
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    body = [[" ".join(("" if v is None else str(v)).split()) for v in row] for row in rows]
+    longest = [max([display_width(h), *(display_width(r[i]) for r in body)]) for i, h in enumerate(headers)]
+    shown = len(headers)
+    while shown > 1 and sum(min(w, MIN_COLUMN) for w in longest[:shown]) + 3 * (shown - 1) > width:
+        shown -= 1
+    # share the width out fairly: narrow columns keep their width, the long ones split the rest
+    remaining = max(width - 3 * (shown - 1), shown)
+    widths = [0] * shown
+    for k, i in enumerate(sorted(range(shown), key=lambda i: longest[i])):
+        widths[i] = max(1, min(longest[i], remaining // (shown - k)))
+        remaining -= widths[i]
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    for i in range(shown):
+        is_number = bool(rows) and all(isinstance(r[i], int) for r in rows)
+        table.add_column(
+            headers[i], justify="right" if is_number else "left", no_wrap=True, overflow="ellipsis", width=widths[i]
+        )
+    for cells in body:
+        table.add_row(*cells[:shown])
+    console = Console(width=width, file=io.StringIO(), color_system=None, force_terminal=False, highlight=False)
+    with console.capture() as capture:
+        console.print(table)
+    text = "\n".join(line.rstrip() for line in capture.get().splitlines())
+    notes = []
+    if shown < len(headers):
+        notes.append(f"not shown: {', '.join(headers[shown:])}")
+    if any(w < longest[i] for i, w in enumerate(widths)):
+        notes.append("cells cut to fit")
+    if notes:
+        text += f"\n({'; '.join(notes)}; --format csv, json or markdown shows everything)"
+    return text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,21 +14,33 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from rdflib import Graph
 
-# Fonts tried in order for Chinese text: Debian's fonts-noto-cjk first.
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "Source Han Sans SC")
+# Fonts tried in order for Chinese text: Debian's fonts-noto-cjk first, then what macOS, Windows and
+# other distributions ship.
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Serif CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "PingFang SC",
+    "Heiti SC",
+    "Microsoft YaHei",
+    "SimHei",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+)
 FORMATS = (".png", ".svg")
+CJK_RE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
 
 class PlotError(KgError):
     exit_code = 2
 
 
-def _setup() -> str:
-    """Headless backend and a CJK-capable font; returns the font family used."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import font_manager, rcParams
+def _cjk_font() -> str:
+    """The first installed CJK font, rebuilding matplotlib's font list once if none is in it."""
+    from matplotlib import font_manager
 
     available = {f.name for f in font_manager.fontManager.ttflist}
     if not available.intersection(CJK_FONTS):  # a font installed after matplotlib cached its font list
@@ -34,12 +48,27 @@ def _setup() -> str:
         available = {f.name for f in font_manager.fontManager.ttflist}
     for family in CJK_FONTS:
         if family in available:
-            rcParams["font.family"] = [family, "DejaVu Sans"]
-            rcParams["axes.unicode_minus"] = False
-            rcParams["svg.fonttype"] = "none"
-            rcParams["svg.hashsalt"] = "ai-legislation-kg"
             return family
-    raise PlotError("no Chinese font found; install Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk)")
+    raise PlotError(
+        "no Chinese font found for the Chinese labels; install one (Debian: apt-get install fonts-noto-cjk;"
+        f" any of {', '.join(CJK_FONTS[:6])} ... works)"
+    )
+
+
+def _style(texts: Iterable[str]) -> dict[str, object]:
+    """Matplotlib settings for a chart whose labels are ``texts``: a CJK font only when a label needs one.
+
+    Used with ``matplotlib.rc_context``, so a notebook's own style is left as it was.
+    """
+    families = ["DejaVu Sans"]
+    if any(CJK_RE.search(t) for t in texts):
+        families.insert(0, _cjk_font())
+    return {
+        "font.family": families,
+        "axes.unicode_minus": False,
+        "svg.fonttype": "none",
+        "svg.hashsalt": "ai-legislation-kg",
+    }
 
 
 def _save(figure: Figure, path: Path) -> None:
@@ -64,13 +93,21 @@ def heatmap(
     ``legend`` says what the values mean (shown on the colour bar); ``labels`` maps column ids
     to readable labels.
     """
-    _setup()
-    import matplotlib.pyplot as plt
+    import matplotlib
+    from matplotlib.figure import Figure
 
     rows, cols = matrix.shape
-    figure, axes = plt.subplots(figsize=(max(6.0, 0.45 * cols + 3), max(3.0, 0.45 * rows + 2)))
-    image = axes.imshow(matrix.values, cmap="Blues", aspect="auto")
     names = [(labels or {}).get(str(c), str(c)) for c in matrix.columns]
+    with matplotlib.rc_context(_style([title, legend, *names, *map(str, matrix.index)])):
+        figure = Figure(figsize=(max(6.0, 0.45 * cols + 3), max(3.0, 0.45 * rows + 2)))
+        _draw_heatmap(figure, matrix, names, title, legend)
+        _save(figure, path)
+
+
+def _draw_heatmap(figure: Figure, matrix: pd.DataFrame, names: list[str], title: str, legend: str) -> None:
+    rows, cols = matrix.shape
+    axes = figure.subplots()
+    image = axes.imshow(matrix.values, cmap="Blues", aspect="auto")
     axes.set_xticks(range(cols), names, rotation=60, ha="right", fontsize=8)
     axes.set_yticks(range(rows), [str(i) for i in matrix.index], fontsize=9)
     for y in range(rows):
@@ -84,50 +121,94 @@ def heatmap(
     if legend:
         bar.set_label(legend, fontsize=8)
     figure.tight_layout()
-    _save(figure, path)
-    plt.close(figure)
+
+
+# Lifecycle markers of the timeline: event types -> (group, marker, colour, English, Chinese label).
+LIFECYCLE = (
+    (("proposed", "planned", "referred", "agreed", "voted"), "o", "#9c9c9c", "proposed or voted", "提出或表决"),
+    (("adopted", "signed", "published", "opened_for_signature", "amended"), "s", "#4e79a7", "adopted or published",
+     "通过或公布"),
+    (("entered_into_force", "applies_from"), "^", "#59a14f", "in force or applies", "生效或适用"),
+    (("repealed", "expired", "invalidated", "vetoed", "withdrawn", "lapsed", "enjoined"), "X", "#e15759",
+     "ended or blocked", "终止或受阻"),
+)  # fmt: skip
+ROW_INCHES = 0.26  # height of one instrument's row
 
 
 def timeline_chart(graph: Graph, path: Path, *, jurisdictions: list[str] | None = None, lang: str = "en") -> None:
-    """Events per jurisdiction over time, one row per jurisdiction, each event's instrument labelled."""
-    _setup()
+    """One row per instrument, grouped by jurisdiction, with a marker per lifecycle event.
+
+    Rows are sorted by first event within each jurisdiction; the label is the instrument's title
+    in ``lang`` (cut at 60 characters) and markers say what kind of event each is, so labels
+    never overlap however many events a year holds.
+    """
     import datetime
 
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
-    from rdflib import Literal
-    from rdflib.namespace import DCTERMS
+    import matplotlib
+    from matplotlib.figure import Figure
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS, SKOS
 
     from kg.analysis import dated_events
-    from kg.network import node_id
+    from kg.shape import local_id
+    from kg.vocab import KG
 
-    points: dict[str, list[tuple[datetime.date, str, str]]] = {}
-    for instrument, text, top in dated_events(graph, jurisdictions):
-        month = int(text[5:7]) if len(text) >= 7 else 1
-        day = datetime.date(int(text[:4]), month, int(text[8:10]) if len(text) == 10 else 1)
-        titles = {t.language: str(t) for t in graph.objects(instrument, DCTERMS.title) if isinstance(t, Literal)}
-        label = titles.get(lang) or titles.get("en") or titles.get("zh") or node_id(instrument).split(":", 1)[1]
-        points.setdefault(top, []).append((day, label[:40], str(instrument)))
-    if not points:
+    def day(text: str) -> datetime.date:  # a date known to the month or year counts from its first day
+        return datetime.date(
+            int(text[:4]), int(text[5:7]) if len(text) >= 7 else 1, int(text[8:10]) if len(text) == 10 else 1
+        )
+
+    tops = {str(instrument): top for instrument, _, top in dated_events(graph, jurisdictions)}
+    if not tops:
         raise PlotError("no dated events for the chosen jurisdictions")
-    names = sorted(points)
-    figure, axes = plt.subplots(figsize=(14, max(3.0, 1.1 * len(names) + 1.5)))
-    for row, name in enumerate(names):
-        events = sorted(points[name])
-        axes.scatter([d for d, _, _ in events], [row] * len(events), s=18, zorder=3)
-        labelled: set[str] = set()
-        for day, label, instrument_iri in events:  # each instrument is labelled once, at its first event
-            if instrument_iri in labelled:
-                continue
-            offset = 4 + 8 * (len(labelled) % 4)
-            labelled.add(instrument_iri)
-            axes.annotate(label, (day, row), xytext=(2, offset), textcoords="offset points", fontsize=6, rotation=15)
-    axes.set_yticks(range(len(names)), names)
-    axes.xaxis.set_major_locator(mdates.YearLocator())
+    rows: dict[tuple[str, str], list[tuple[datetime.date, str]]] = {}
+    titles: dict[str, str] = {}
+    for event in sorted(graph.subjects(KG.eventOf, None), key=str):
+        instrument, date = str(graph.value(event, KG.eventOf)), graph.value(event, DCTERMS.date)
+        if instrument not in tops or date is None:
+            continue
+        etype = str(graph.value(graph.value(event, KG.eventType), SKOS.notation))
+        rows.setdefault((tops[instrument], instrument), []).append((day(str(date)), etype))
+        if instrument not in titles:
+            node = URIRef(instrument)
+            found = {t.language: str(t) for t in graph.objects(node, DCTERMS.title) if isinstance(t, Literal)}
+            title = found.get(lang) or found.get("en") or found.get("zh") or local_id(node)
+            titles[instrument] = title if len(title) <= 60 else title[:59] + "…"
+    ordered = sorted(rows, key=lambda k: (k[0], min(rows[k])[0], titles[k[1]]))
+    labels = [f"{top} · {titles[iri]}" for top, iri in ordered]
+    title = "人工智能立法时间线：每行一部文件" if lang == "zh" else "AI legislation timeline: one row per instrument"
+    with matplotlib.rc_context(_style([title, *labels, *(g[4 if lang == "zh" else 3] for g in LIFECYCLE)])):
+        figure = Figure(figsize=(14, max(3.0, ROW_INCHES * len(ordered) + 1.6)))
+        _draw_timeline(figure, [rows[k] for k in ordered], labels, [k[0] for k in ordered], title, lang)
+        _save(figure, path)
+
+
+def _draw_timeline(
+    figure: Figure, rows: list[list[tuple[object, str]]], labels: list[str], groups: list[str], title: str, lang: str
+) -> None:
+    import matplotlib.dates as mdates
+
+    axes = figure.subplots()
+    for y, points in enumerate(rows):
+        days = sorted(d for d, _ in points)
+        axes.plot([days[0], days[-1]], [y, y], color="#cfcfcf", linewidth=1, zorder=1)
+        for types, marker, colour, _, _ in LIFECYCLE:
+            chosen = [d for d, t in points if t in types]
+            if chosen:
+                axes.scatter(chosen, [y] * len(chosen), marker=marker, s=22, color=colour, zorder=3)
+    for y in range(1, len(groups)):  # a rule between jurisdictions
+        if groups[y] != groups[y - 1]:
+            axes.axhline(y - 0.5, color="#888888", linewidth=0.6)
+    axes.set_yticks(range(len(labels)), labels, fontsize=7)
+    axes.set_ylim(len(labels) - 0.5, -0.5)  # the first row on top
+    years = {d.year for points in rows for d, _ in points}
+    axes.xaxis.set_major_locator(mdates.YearLocator(5 if max(years) - min(years) > 15 else 1))
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     axes.grid(axis="x", alpha=0.3)
-    axes.set_ylim(-0.5, len(names) - 0.2)
-    axes.set_title("人工智能立法事件时间线" if lang == "zh" else "AI legislation events over time", pad=12)
+    handles = [
+        axes.scatter([], [], marker=marker, s=22, color=colour, label=zh if lang == "zh" else en)
+        for _, marker, colour, en, zh in LIFECYCLE
+    ]
+    axes.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=4, fontsize=7, frameon=False)
+    axes.set_title(title, pad=22)
     figure.tight_layout()
-    _save(figure, path)
-    plt.close(figure)

@@ -117,12 +117,36 @@ def test_timeline_chart_with_chinese_labels(tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert png_size(png) == (1400, 370)  # 14 x 3.7 inches for two jurisdictions
+    assert png_size(png) == (1400, 2786)  # 14 inches wide; 0.26 inch for each of the 101 instruments, plus 1.6
     svg = tmp_path / "timeline.svg"
     assert CliRunner().invoke(main, ["timeline", "--data", str(DATA), "--lang", "zh", "-o", str(svg)]).exit_code == 0
     text = svg.read_text(encoding="utf-8")
-    assert "人工智能立法事件时间线" in text  # the title is real text in a CJK font, not missing-glyph boxes
+    assert "人工智能立法时间线：每行一部文件" in text  # the title is real text in a CJK font, not missing-glyph boxes
     assert "Noto Sans CJK" in text
+    assert "生效或适用" in text  # the legend says what each marker is
+    assert "cn · 中华人民共和国网络安全法" in text  # one labelled row per instrument
+
+
+def test_english_charts_need_no_chinese_font_and_leave_matplotlib_as_it_was(tmp_path, monkeypatch):
+    import matplotlib
+
+    from kg import plots
+
+    before = dict(matplotlib.rcParams)
+    monkeypatch.setattr(plots, "CJK_FONTS", ("No Such Font",))  # as on a machine without any CJK font
+    svg = tmp_path / "timeline.svg"
+    result = CliRunner().invoke(main, ["timeline", "--data", str(DATA), "--jurisdiction", "jp", "-o", str(svg)])
+    assert result.exit_code == 0, result.output
+    text = svg.read_text(encoding="utf-8")
+    assert "jp · Act on Promotion of Research and Development, and Utilizati" in text
+    assert "CJK" not in text
+    chinese = CliRunner().invoke(main, ["timeline", "--data", str(DATA), "--lang", "zh", "-o", str(svg)])
+    assert chinese.exit_code == 2
+    assert chinese.stderr == (
+        "no Chinese font found for the Chinese labels; install one (Debian: apt-get install fonts-noto-cjk; any of"
+        " No Such Font ... works)\n"
+    )
+    assert dict(matplotlib.rcParams) == before
 
 
 def test_plot_format_is_checked(tmp_path):

@@ -50,7 +50,7 @@ def test_build_writes_turtle_and_prints_the_summary(runner, tmp_path, real_graph
 def test_validate_real_data(runner):
     result = runner.invoke(main, ["validate", "--data", str(DATA)])
     assert result.exit_code == 0
-    assert result.output.startswith("OK: 3188 rows in 14 tables are valid, and the graph (")
+    assert result.output.startswith("OK: 4099 rows in 15 tables are valid, and the graph (")
 
 
 def corrupted_copy(tmp_path: Path) -> Path:
@@ -125,3 +125,49 @@ def test_stats(runner):
     assert lines[0] == "Instances per class"
     cn = next(line for line in lines if line.startswith("cn "))
     assert cn.split() == ["cn", "China", "中国", "55", "32", "23", "145", "119"]
+
+
+def _in_a_terminal(args: list[str], columns: int) -> str:
+    """What ``kg ARGS`` prints on a pseudo-terminal of ``columns`` columns."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": str(columns), "LINES": "50"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", *args], stdin=follower, stdout=follower, stderr=follower, env=env
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the process is done
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=120)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+def test_tables_fit_the_terminal_and_stay_stable_in_a_pipe():
+    from kg.output import display_width
+
+    args = ["query", "compare-provisions", "-p", "concept=chatbot-disclosure", "--lang", "zh", "--data", str(DATA)]
+    shown = _in_a_terminal(args, 120)
+    lines = shown.splitlines()
+    assert max(display_width(line) for line in lines) <= 120
+    assert lines[0].split()[:3] == ["jurisdi…", "instrum…", "number"]
+    assert any(line.startswith("eu ") and "…" in line for line in lines)
+    assert lines[-2:] == [
+        "(not shown: verification, source, locator; cells cut to fit; --format csv, json or markdown shows everything)",
+        "(15 rows)",
+    ]
+    piped = CliRunner().invoke(main, args)
+    assert piped.exit_code == 0
+    assert max(display_width(line) for line in piped.output.splitlines()) > 1000  # whole cells, one per line
+    assert "…" not in piped.output

@@ -59,6 +59,7 @@ def test_every_preset_declares_title_description_and_documented_parameters():
             "parameter 'date': '2025-02-30' is not a real date\n",
         ),
         (["nonesuch"], "unknown preset 'nonesuch'; available: activity, bodies, by-topic,"),
+        (["timelin"], "unknown preset 'timelin' (did you mean 'timeline'?); available: activity, bodies,"),
     ],
 )
 def test_bad_parameters_exit_2_with_a_clear_message(args, message):
@@ -66,6 +67,15 @@ def test_bad_parameters_exit_2_with_a_clear_message(args, message):
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert result.stderr.startswith(message)
+
+
+def test_a_name_found_by_a_fragment_is_reported():
+    result = kg("timeline", "-p", "instrument=2024/1689", "--format", "csv")
+    assert result.exit_code == 0
+    assert result.stderr == "instrument '2024/1689': eu-ai-act (AI Act)\n"
+    assert result.stdout.splitlines()[0].startswith("date,event,part,")
+    exact = kg("timeline", "-p", "instrument=eu-ai-act", "--format", "csv")
+    assert exact.stderr == ""  # an id needs no word
 
 
 def test_ambiguous_instrument_lists_the_candidates():

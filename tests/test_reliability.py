@@ -218,3 +218,27 @@ def test_fixed_unicode_examples_survive(tmp_path):
     samples = ['人工智能 🤖 "quoted" back\\slash', "line one\nline two", "tab\there", "emoji 🇪🇺 and ' apostrophe"]
     for sample in samples:
         test_arbitrary_unicode_survives_turtle_jsonld_and_the_page.hypothesis.inner_test(tmp_path, sample, sample)
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_written_files_follow_the_umask(tiny_dir, tmp_path, umask, mode):
+    """Files kg writes are readable by whom the umask allows (a web server, a colleague), not always 0600."""
+    import os
+
+    previous = os.umask(umask)
+    try:
+        out = tmp_path / "build"
+        result = CliRunner().invoke(main, ["build", "--data", str(tiny_dir), "--out", str(out), "-q"])
+        assert result.exit_code == 0, result.output
+        export = tmp_path / "graph.nt"
+        result = CliRunner().invoke(
+            main, ["export", "--format", "ntriples", "--output", str(export), "--data", str(tiny_dir)]
+        )
+        assert result.exit_code == 0, result.output
+    finally:
+        os.umask(previous)
+    written = sorted((p for p in [*out.iterdir(), export] if p.is_file()), key=lambda p: p.name)
+    assert [p.name for p in written] == ["graph.html", "graph.nt", "graph.ttl"]
+    assert {p.name: p.stat().st_mode & 0o777 for p in written} == dict.fromkeys(
+        ("graph.html", "graph.nt", "graph.ttl"), mode
+    )
