@@ -6,6 +6,7 @@ Heavy libraries (rdflib, pandas) are imported inside the commands so that
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -45,6 +46,26 @@ def reports_errors(command: Callable[..., None]) -> Callable[..., None]:
             raise KgClickError(error) from None
 
     return wrapper
+
+
+class Seconds(click.ParamType):
+    """A positive, finite number of seconds (not -1, 0, nan or inf)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        if isinstance(value, float):
+            return value
+        try:
+            number = float(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(number) or number <= 0:
+            self.fail(f"{value!r} is not a positive, finite number of seconds", param, ctx)
+        return number
+
+
+SECONDS = Seconds()
 
 
 def data_option(command: Callable[..., None]) -> Callable[..., None]:
@@ -346,13 +367,13 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @results_options("Output format for SELECT results (json is the SPARQL 1.1 results format). CONSTRUCT gives Turtle.")
 @click.option("--endpoint", help="SPARQL 1.1 query endpoint to run on instead of the local data.")
 @click.option("--graph", "graph_iri", help="With --endpoint: query this named graph as the default graph.")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for --endpoint.")
+@click.option("--timeout", type=SECONDS, default=30.0, show_default=True, help="Seconds to wait for --endpoint.")
 @click.option(
     "--queries",
     "queries_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder of presets (default: the project's queries/).",
+    help="Folder of presets (default: the ones shipped in the package, kg/queries/).",
 )
 @store_option
 @data_option
@@ -486,7 +507,7 @@ def status(as_of: str | None, jurisdiction: str | None, fmt: str, lang: str, sto
     "--endpoint", required=True, help="SPARQL 1.1 Graph Store Protocol endpoint (e.g. http://host:7878/store)."
 )
 @click.option("--graph", "graph_iri", help="Named graph to replace (default: the default graph).")
-@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for the server.")
+@click.option("--timeout", type=SECONDS, default=60.0, show_default=True, help="Seconds to wait for the server.")
 @data_option
 @reports_errors
 def push(endpoint: str, graph_iri: str | None, timeout: float, data_dir: Path) -> None:

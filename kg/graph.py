@@ -2,7 +2,7 @@
 
 Derived statements: schema.org's legal force as of the curation date. The status of
 an instrument is derived from its dated events by one SPARQL preset
-(``queries/status-on-date.rq``), locally and on any server. To give consumers that
+(``kg/queries/status-on-date.rq``), locally and on any server. To give consumers that
 read only schema.org the essentials, the graph also states each instrument's
 ``schema:legislationLegalForce`` as of the date the data declares
 (``legalForceAsOf`` in ``datapackage.json``), labelled as such on a dataset node.

@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +32,8 @@ from kg.terms import XSD, Term, local_id
 if TYPE_CHECKING:
     from kg.sparql import Backend, Results
 
-DEFAULT_QUERIES = Path(__file__).resolve().parent.parent / "queries"
+# The presets ship inside the package (kg/queries/*.rq), read through importlib.resources.
+DEFAULT_QUERIES = files("kg") / "queries"
 PARAM_TYPES = ("instrument", "jurisdiction", "topic", "concept", "actor", "system", "date", "text", "lang")
 LIST_SEPARATOR = ","  # between the items of a list parameter (``-p jurisdiction=eu,cn``)
 TODAY = "today"  # the default of a date parameter that means the current (UTC) date
@@ -83,14 +86,15 @@ def _strip_comments(query: str) -> str:
     return "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("#"))
 
 
-def load_presets(directory: Path | str = DEFAULT_QUERIES) -> dict[str, Preset]:
-    """All presets of a folder, by name (the file stem), sorted by name."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise PresetError(f"no preset folder at {directory}")
+def load_presets(directory: Path | str | Traversable = DEFAULT_QUERIES) -> dict[str, Preset]:
+    """All presets of a folder (a path, or the package's own through importlib.resources), by name."""
+    folder: Path | Traversable = Path(directory) if isinstance(directory, str) else directory
+    if not folder.is_dir():
+        raise PresetError(f"no preset folder at {folder}")
     presets = {}
-    for path in sorted(directory.glob("*.rq")):
-        presets[path.stem] = parse_preset(path.stem, path.read_text(encoding="utf-8"), str(path))
+    for entry in sorted((e for e in folder.iterdir() if e.name.endswith(".rq")), key=lambda e: e.name):
+        name = entry.name[: -len(".rq")]
+        presets[name] = parse_preset(name, entry.read_text(encoding="utf-8"), str(entry))
     return presets
 
 
@@ -345,7 +349,7 @@ def run(preset: Preset, values: Mapping[str, Any], backend: Backend) -> Results:
     return backend.select(bind(preset, values, backend))
 
 
-def run_preset(graph: Any, name: str, *, queries: Path | str = DEFAULT_QUERIES, **params: Any) -> Any:
+def run_preset(graph: Any, name: str, *, queries: Path | str | Traversable = DEFAULT_QUERIES, **params: Any) -> Any:
     """Run preset ``name`` on an rdflib graph and return a pandas DataFrame.
 
     CONSTRUCT presets return the constructed rdflib Graph instead.

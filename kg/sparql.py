@@ -41,6 +41,12 @@ class EndpointError(KgError):
     exit_code = 3
 
 
+class EndpointURLError(KgError):
+    """The endpoint given is not a usable http(s) URL: bad input, before any connection."""
+
+    exit_code = 2
+
+
 @dataclass(frozen=True)
 class Results:
     """SELECT results: variable names and rows of terms (None where unbound)."""
@@ -109,7 +115,15 @@ class LocalBackend:
         if result.type != "SELECT":
             raise QueryError(f"expected a SELECT query, got {result.type}")
         variables = tuple(str(v) for v in result.vars)
-        return Results(variables, tuple(tuple(from_rdflib(t) for t in row) for row in result))
+        try:  # rdflib evaluates lazily: some failures only come while reading the rows
+            rows = tuple(tuple(from_rdflib(t) for t in row) for row in result)
+        except Exception as exc:
+            if "requiring a dataset" in str(exc):
+                raise QueryError(
+                    "--store memory holds one graph, so GRAPH patterns cannot run on it; use --store oxigraph"
+                ) from None
+            raise QueryError(f"query failed: {exc}") from None
+        return Results(variables, rows)
 
     def construct(self, query: str) -> bytes:
         result = self._run(query)
@@ -174,12 +188,22 @@ class OxigraphBackend:
         return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
+def _check_url(url: str, what: str) -> None:
+    """An http(s) URL with a host, or an EndpointError that says what is wrong with it."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018  (a bad port raises here)
+    except ValueError as exc:
+        raise EndpointURLError(f"{what} {url!r} is not a valid URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise EndpointURLError(f"{what} must be an http(s) URL, got {url!r}")
+
+
 class RemoteBackend:
     """A SPARQL 1.1 Protocol endpoint (Oxigraph, Fuseki, GraphDB, Virtuoso)."""
 
     def __init__(self, endpoint: str, *, timeout: float = 30.0, default_graph: str | None = None) -> None:
-        if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
-            raise EndpointError(f"endpoint must be an http(s) URL, got {endpoint!r}")
+        _check_url(endpoint, "endpoint")
         self.endpoint = endpoint
         self.timeout = timeout
         self.default_graph = default_graph
@@ -240,8 +264,7 @@ def http_call(request: urllib.request.Request, timeout: float, where: str) -> by
 
 def push_graph(ntriples: bytes, store: str, *, graph_iri: str | None = None, timeout: float = 60.0) -> None:
     """Replace a graph on a server with these N-Triples, through the SPARQL 1.1 Graph Store Protocol (HTTP PUT)."""
-    if urllib.parse.urlsplit(store).scheme not in ("http", "https"):
-        raise EndpointError(f"store endpoint must be an http(s) URL, got {store!r}")
+    _check_url(store, "store endpoint")
     target = "graph=" + urllib.parse.quote(graph_iri, safe="") if graph_iri else "default"
     url = f"{store}{'&' if '?' in store else '?'}{target}"
     request = urllib.request.Request(

@@ -30,6 +30,8 @@ BOOLEANS = {"yes": True, "no": False}
 # An HTML or XML tag, comment or doctype: text columns hold plain text only.
 MARKUP_RE = re.compile(r"<(?:[a-zA-Z][\w:-]*|/\s*[a-zA-Z][\w:-]*|!)[^<>]*>")
 FREE_TEXT = frozenset({"note"})
+# Characters XML 1.0 cannot hold (C0 controls other than tab, line feed and carriage return, and U+FFFE/FFFF).
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 LANG_TAG_RE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
 # Event types that may concern only part of an instrument.
 PARTIAL_EVENT_TYPES = ("entered_into_force", "applies_from", "repealed", "expired", "invalidated")
@@ -138,6 +140,12 @@ def _load_table(data_dir: Path, table: TableSchema, schema: Schema, problems: li
     except FileNotFoundError:
         problems.append(Problem(where, 0, 0, f"file is missing; datapackage.json declares table {table.name!r}"))
         return None
+    except IsADirectoryError:
+        problems.append(Problem(where, 0, 0, f"is a folder, not a file; table {table.name!r} needs a CSV file here"))
+        return None
+    except OSError as exc:
+        problems.append(Problem(where, 0, 0, f"cannot be read: {exc.strerror or exc}"))
+        return None
     text = _decode(raw, where, problems)
     if text is None:
         return None
@@ -146,7 +154,19 @@ def _load_table(data_dir: Path, table: TableSchema, schema: Schema, problems: li
         line, column, message = quoting
         problems.append(Problem(where, line, column, message))
         return None
-    records = list(_records(text))
+    try:
+        records = list(_records(text))
+    except csv.Error as exc:  # a field beyond the csv module's own limit
+        line = len(list(_records_until_error(text))) + 1
+        problems.append(
+            Problem(
+                where,
+                line,
+                0,
+                f"a field is too long to read ({exc}); the limit is {schema.max_field_length} characters",
+            )
+        )
+        return None
     if not records:
         problems.append(Problem(where, 1, 1, "file is empty; the first line must be the header"))
         return None
@@ -269,6 +289,16 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
         start = reader.line_num + 1
 
 
+def _records_until_error(text: str) -> Iterator[int]:
+    """The line numbers read before the csv module gives up (to locate a field over its limit)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for _ in reader:
+            yield reader.line_num
+    except csv.Error:
+        return
+
+
 def _check_header(header: list[str], table: TableSchema, where: str, problems: list[Problem]) -> bool:
     expected = table.column_names
     if tuple(header) == expected:
@@ -336,6 +366,12 @@ def _parse_cell(cell: str, spec: Field, schema: Schema) -> Any:
         raise ValueError(
             f"value in column {spec.name!r} is {len(cell)} characters long; the limit is {schema.max_field_length}"
         )
+    control = CONTROL_RE.search(cell)
+    if control:
+        raise ValueError(
+            f"value in column {spec.name!r} contains the control character U+{ord(control.group(0)):04X}, which"
+            " RDF/XML and GraphML cannot hold; remove it (line breaks and tabs are fine)"
+        )
     if cell == "":
         if spec.required:
             raise ValueError(f"missing required value in column {spec.name!r}")
@@ -396,6 +432,8 @@ def _parse_date(value: str, column: str) -> PartialDate:
     if not match:
         raise ValueError(f"{value!r} in column {column!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = match.groups()
+    if int(year) == 0:
+        raise ValueError(f"{value!r} in column {column!r} has year 0000, which no calendar has; years start at 0001")
     if month is not None and not 1 <= int(month) <= 12:
         raise ValueError(f"{value!r} in column {column!r} has no month {month}")
     if day is not None and not 1 <= int(day) <= calendar.monthrange(int(year), int(month))[1]:

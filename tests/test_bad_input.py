@@ -236,6 +236,35 @@ CASES = [
         replace("instruments.csv", "AI Law,no,人工智能法,yes,", "AI Law,no,人工智能法,true,"),
         ("{d}/instruments.csv:2:10: 'true' in column 'title_zh_translated' must be 'yes' or 'no'",),
     ),
+    Case(
+        "table-path-is-a-folder",
+        lambda d: ((d / "topics.csv").unlink(), (d / "topics.csv").mkdir()),
+        ("{d}/topics.csv: is a folder, not a file; table 'topics' needs a CSV file here",),
+    ),
+    Case(
+        "field-over-the-csv-modules-limit",
+        replace("instruments.csv", "AI Law,no,人工智能法", '"' + "x" * 140_000 + '",no,人工智能法'),
+        (
+            "{d}/instruments.csv:2: a field is too long to read (field larger than field limit (131072)); the limit"
+            " is 10000 characters",
+        ),
+    ),
+    Case(
+        "year-zero",
+        replace("events.csv", "2024-06-28,published", "0000-06-28,published"),
+        (
+            "{d}/events.csv:3:3: '0000-06-28' in column 'date' has year 0000, which no calendar has; years start at"
+            " 0001",
+        ),
+    ),
+    Case(
+        "nul-byte-in-a-title",
+        raw_bytes("instruments.csv", b"AI Law,no,", b"AI\x00Law,no,"),
+        (
+            "{d}/instruments.csv:2:7: value in column 'title_en' contains the control character U+0000, which RDF/XML"
+            " and GraphML cannot hold; remove it (line breaks and tabs are fine)",
+        ),
+    ),
     # articles: each text with its kind and language, applying from one of its act's own dates
     Case(
         "article-text-without-kind",

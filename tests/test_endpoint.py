@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.output import RdfFormat, serialize
 from kg.presets import load_presets
-from kg.sparql import EndpointError, LocalBackend, RemoteBackend, push_graph
+from kg.sparql import EndpointError, EndpointURLError, LocalBackend, RemoteBackend, push_graph
 from kg.terms import rdflib_graph
 
 from .conftest import DATA
@@ -241,7 +241,7 @@ def test_malformed_results(fault_server, mode):
 
 
 def test_endpoint_must_be_http():
-    with pytest.raises(EndpointError, match="endpoint must be an http\\(s\\) URL, got 'file:///etc/passwd'"):
+    with pytest.raises(EndpointURLError, match="endpoint must be an http\\(s\\) URL, got 'file:///etc/passwd'"):
         RemoteBackend("file:///etc/passwd")
 
 

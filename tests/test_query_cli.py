@@ -240,3 +240,38 @@ def test_run_preset_returns_a_dataframe(real_graph):
     ]
     with pytest.raises(PresetError, match="unknown preset 'nope'"):
         run_preset(real_graph, "nope")
+
+
+@pytest.mark.parametrize("value", ["-1", "0", "nan", "inf"])
+def test_a_timeout_must_be_a_positive_finite_number_of_seconds(value):
+    for command in (
+        ["query", "table2", "--endpoint", "http://127.0.0.1:9/sparql"],
+        ["push", "--endpoint", "http://127.0.0.1:9/store"],
+    ):
+        result = CliRunner().invoke(main, [*command, "--timeout", value, "--data", str(DATA)])
+        assert result.exit_code == 2
+        assert result.stderr.splitlines()[-1] == (
+            f"Error: Invalid value for '--timeout': {value!r} is not a positive, finite number of seconds"
+        )
+        assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--sparql", "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1", "--store", "memory"],
+            "--store memory holds one graph, so GRAPH patterns cannot run on it; use --store oxigraph\n",
+        ),
+        (["table2", "--endpoint", "http://[::1"], "endpoint 'http://[::1' is not a valid URL: Invalid IPv6 URL\n"),
+        (
+            ["table2", "--endpoint", "http://h:99999/q"],
+            "endpoint 'http://h:99999/q' is not a valid URL: Port out of range 0-65535\n",
+        ),
+        (["table2", "--endpoint", "http//bad url"], "endpoint must be an http(s) URL, got 'http//bad url'\n"),
+    ],
+)
+def test_bad_stores_and_endpoints_get_one_line(args, message):
+    result = kg(*args)
+    assert result.exit_code == 2
+    assert result.stderr == message
