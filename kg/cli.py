@@ -375,6 +375,11 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     default=None,
     help="Folder of presets (default: the ones shipped in the package, kg/queries/).",
 )
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let a query on the local data run its SERVICE clauses (they contact other servers); refused by default.",
+)
 @store_option
 @data_option
 @reports_errors
@@ -390,6 +395,7 @@ def query(
     graph_iri: str | None,
     timeout: float,
     queries_dir: Path | None,
+    allow_service: bool,
     store: str,
     data_dir: Path,
 ) -> None:
@@ -445,6 +451,13 @@ def query(
         click.echo(f"{kind} {text!r}: {found}" + (f" ({title})" if title else ""), err=True)
 
     bound = preset_lib.bind(preset, values, backend, on_resolve=resolved)
+    if not endpoint and not allow_service and preset_lib.uses_service(bound):
+        from kg.sparql import QueryError
+
+        raise QueryError(
+            "the query has a SERVICE clause, which would contact another server from a query on the local data;"
+            " pass --allow-service to let it"
+        )
     if preset.is_construct:
         from kg.ontology import graph_prefixes
         from kg.output import serialize_ntriples

@@ -203,6 +203,18 @@ _TOKENS = re.compile(
 )
 
 
+def code_only(query: str) -> str:
+    """The query with comments, strings and IRIs blanked out: what is left are keywords, variables, names."""
+    return "".join(
+        " " if token.lastgroup in ("comment", "string", "iri") else token.group(0) for token in _TOKENS.finditer(query)
+    )
+
+
+def uses_service(query: str) -> bool:
+    """Whether the query has a SERVICE clause (the keyword, not the word in a comment, string or IRI)."""
+    return re.search(r"\bSERVICE\b", code_only(query), re.IGNORECASE) is not None
+
+
 def values_blocks(query: str) -> list[tuple[str, int, int, bool]]:
     """Every single-variable VALUES block, ``VALUES ?name { ... }`` or ``VALUES (?name) { (...) }``.
 

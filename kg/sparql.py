@@ -177,7 +177,11 @@ class OxigraphBackend:
                 found = seen[term] = from_oxigraph(term)
             return found  # type: ignore[return-value]
 
-        return Results(variables, tuple(tuple(map(convert, solution)) for solution in solutions))
+        try:  # solutions are computed while they are read: a failure (a SERVICE call, say) can come here
+            rows = tuple(tuple(map(convert, solution)) for solution in solutions)
+        except (OSError, ValueError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
+        return Results(variables, rows)
 
     def construct(self, query: str) -> bytes:
         import pyoxigraph as ox
@@ -185,7 +189,10 @@ class OxigraphBackend:
         triples = self._run(query)
         if not isinstance(triples, ox.QueryTriples):
             raise QueryError("expected a CONSTRUCT or DESCRIBE query")
-        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        try:
+            return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        except (OSError, ValueError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
 
 
 def _check_url(url: str, what: str) -> None:

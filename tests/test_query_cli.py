@@ -275,3 +275,23 @@ def test_bad_stores_and_endpoints_get_one_line(args, message):
     result = kg(*args)
     assert result.exit_code == 2
     assert result.stderr == message
+
+
+def test_service_is_refused_on_the_local_data_unless_allowed():
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    for store in ("oxigraph", "memory"):
+        result = kg("--sparql", query, "--store", store)
+        assert result.exit_code == 2
+        assert result.stderr == (
+            "the query has a SERVICE clause, which would contact another server from a query on the local data;"
+            " pass --allow-service to let it\n"
+        )
+    # the word in a comment, a string or an IRI is no SERVICE clause
+    harmless = '# SERVICE\nSELECT ?s WHERE { ?s <http://example.org/SERVICE> "service" } LIMIT 1'
+    assert kg("--sparql", harmless, "--format", "csv").exit_code == 0
+    # allowed, it runs: the engine tries port 9 (which it refuses to use for HTTP) and says so in one line
+    allowed = kg("--sparql", query, "--allow-service")
+    assert allowed.exit_code == 2
+    assert allowed.stderr == (
+        "query failed: The port 9 is not allowed for HTTP(S) because it is dedicated to an other use\n"
+    )
