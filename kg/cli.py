@@ -120,6 +120,40 @@ def store_option(command: Callable[..., None]) -> Callable[..., None]:
     )(command)
 
 
+def auth_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--user/--password-env and --token-env: credentials for a protected server, read from the environment."""
+    command = click.option(
+        "--token-env", metavar="VAR", help="Send the bearer token held in environment variable VAR."
+    )(command)
+    command = click.option(
+        "--password-env", metavar="VAR", help="With --user: the password is in environment variable VAR."
+    )(command)
+    return click.option("--user", help="User name for HTTP Basic authentication to the server.")(command)
+
+
+def credentials_from(user: str | None, password_env: str | None, token_env: str | None) -> Any:
+    """The credentials the options name (secrets from the environment, never from the command line)."""
+    import os
+
+    from kg.sparql import Credentials
+
+    def secret(var: str, option: str) -> str:
+        value = os.environ.get(var)
+        if value is None:
+            raise click.UsageError(f"{option} {var}: the environment variable {var} is not set")
+        return value
+
+    if password_env and not user:
+        raise click.UsageError("--password-env needs --user")
+    if token_env and user:
+        raise click.UsageError("give either --user (Basic) or --token-env (bearer), not both")
+    if token_env:
+        return Credentials(token=secret(token_env, "--token-env"))
+    if user:
+        return Credentials(user=user, password=secret(password_env, "--password-env") if password_env else "")
+    return None
+
+
 @contextmanager
 def progress_bar(data_dir: Path) -> Iterator[Any]:
     """A progress bar on stderr for building from ``data_dir`` (drawn only on a terminal)."""
@@ -375,6 +409,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     default=None,
     help="Folder of presets (default: the ones shipped in the package, kg/queries/).",
 )
+@auth_options
 @click.option(
     "--allow-service",
     is_flag=True,
@@ -396,6 +431,9 @@ def query(
     timeout: float,
     queries_dir: Path | None,
     allow_service: bool,
+    user: str | None,
+    password_env: str | None,
+    token_env: str | None,
     store: str,
     data_dir: Path,
 ) -> None:
@@ -424,7 +462,7 @@ def query(
     chosen = [x for x in (name, query_file, query_text) if x]
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of NAME, --file or --sparql (or --list)")
-    backend = _backend(endpoint, graph_iri, timeout, data_dir, store)
+    backend = _backend(endpoint, graph_iri, timeout, data_dir, store, credentials_from(user, password_env, token_env))
     values = _parse_params(params)
     if name:
         catalogue = preset_lib.load_presets(folder)
@@ -470,12 +508,19 @@ def query(
     click.echo(render(backend.select(bound), ResultFormat(fmt), base=DEFAULT_BASE_IRI), nl=False)
 
 
-def _backend(endpoint: str | None, graph_iri: str | None, timeout: float, data_dir: Path, store: str = "auto") -> Any:
+def _backend(
+    endpoint: str | None,
+    graph_iri: str | None,
+    timeout: float,
+    data_dir: Path,
+    store: str = "auto",
+    credentials: Any = None,
+) -> Any:
     """Where queries run: a server, or the cached build in the fast store or in rdflib."""
     from kg.sparql import LocalBackend, OxigraphBackend, RemoteBackend
 
     if endpoint:
-        return RemoteBackend(endpoint, timeout=timeout, default_graph=graph_iri)
+        return RemoteBackend(endpoint, timeout=timeout, default_graph=graph_iri, credentials=credentials)
     from kg.cache import cached_build
 
     check_data_dir(data_dir)
@@ -521,19 +566,47 @@ def status(as_of: str | None, jurisdiction: str | None, fmt: str, lang: str, sto
 )
 @click.option("--graph", "graph_iri", help="Named graph to replace (default: the default graph).")
 @click.option("--timeout", type=SECONDS, default=60.0, show_default=True, help="Seconds to wait for the server.")
+@click.option(
+    "--query-endpoint",
+    help="SPARQL query endpoint on which to count the pushed triples (default: for .../store, .../query).",
+)
+@auth_options
 @data_option
 @reports_errors
-def push(endpoint: str, graph_iri: str | None, timeout: float, data_dir: Path) -> None:
-    """Upload the graph to a SPARQL server, replacing the target graph (Graph Store Protocol PUT)."""
+def push(
+    endpoint: str,
+    graph_iri: str | None,
+    timeout: float,
+    query_endpoint: str | None,
+    user: str | None,
+    password_env: str | None,
+    token_env: str | None,
+    data_dir: Path,
+) -> None:
+    """Upload the graph to a SPARQL server, replacing the target graph (Graph Store Protocol PUT), then check it.
+
+    The server must answer as a Graph Store does (201 or 204), and the triples are then
+    counted through the query endpoint: success is reported only when all arrived.
+    """
     from kg.cache import cached_build
     from kg.pipeline import rdf_bytes
-    from kg.sparql import push_graph
+    from kg.sparql import masked, push_graph
 
     check_data_dir(data_dir)
+    if query_endpoint is None and endpoint.rstrip("/").endswith("/store"):
+        query_endpoint = endpoint.rstrip("/")[: -len("store")] + "query"  # Oxigraph's and Fuseki's layout
     cached = cached_build(data_dir)
-    push_graph(rdf_bytes(cached, RdfFormat.ntriples), endpoint, graph_iri=graph_iri, timeout=timeout)
+    counted = push_graph(
+        rdf_bytes(cached, RdfFormat.ntriples),
+        endpoint,
+        graph_iri=graph_iri,
+        timeout=timeout,
+        credentials=credentials_from(user, password_env, token_env),
+        query_endpoint=query_endpoint,
+    )
     target = "graph " + graph_iri if graph_iri else "default graph"
-    click.echo(f"Pushed {cached.triples} triples to {endpoint} ({target}).")
+    checked = f"; {counted} counted on the server" if counted is not None else "; not counted: give --query-endpoint"
+    click.echo(f"Pushed {cached.triples} triples to {masked(endpoint)} ({target}{checked}).")
 
 
 @main.command()

@@ -14,6 +14,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -150,7 +151,10 @@ def test_cli_push_and_query_against_the_server(oxigraph_server, real_graph):
         main, ["push", "--data", str(DATA), "--endpoint", f"{oxigraph_server}/store", "--graph", graph_iri]
     )
     assert result.exit_code == 0, result.output
-    assert result.output == f"Pushed {len(real_graph)} triples to {oxigraph_server}/store (graph {graph_iri}).\n"
+    assert result.output == (
+        f"Pushed {len(real_graph)} triples to {oxigraph_server}/store (graph {graph_iri}; {len(real_graph)} counted"
+        " on the server).\n"
+    )
     local = runner.invoke(main, ["query", "table2", "--format", "csv", "--data", str(DATA)])
     remote = runner.invoke(
         main, ["query", "table2", "--format", "csv", "--endpoint", f"{oxigraph_server}/query", "--graph", graph_iri]
@@ -165,15 +169,63 @@ def test_cli_push_and_query_against_the_server(oxigraph_server, real_graph):
 
 class FaultHandler(http.server.BaseHTTPRequestHandler):
     mode = "500"
+    seen: ClassVar[list[dict[str, str]]] = []  # the headers of each request, to check what was sent
+
+    def do_PUT(self) -> None:
+        self.do_POST()
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.seen.append(dict(self.headers))
         if self.mode == "slow":
             time.sleep(5)
         if self.mode == "500":
             self.send_response(500, "Internal Server Error")
             self.end_headers()
             self.wfile.write(b"boom")
+            return
+        if self.mode == "500-html":
+            self.send_response(500, "Internal Server Error")
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            page = b"<html>\n<head><title>Error</title></head>\n<body>\n<h1>Query failed</h1>\n<p>line 1</p>\n"
+            self.wfile.write(page + b"</body></html>")
+            return
+        if self.mode == "drip":  # headers at once, then one byte every 0.4 s: each read is quick
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            for _ in range(40):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.4)
+            return
+        if self.mode == "big":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            self.wfile.write(b" " * 5000)
+            return
+        if self.mode == "bad-status":
+            self.wfile.write(b"HTTP/1.1 abc nonsense\r\n\r\n")
+            return
+        if self.mode == "short":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b'{"head": ')
+            return
+        if self.mode == "huge-header":
+            self.send_response(200)
+            self.send_header("X-Padding", "x" * 70_000)
+            self.end_headers()
+            return
+        if self.mode == "html-200":  # a web page where a Graph Store was expected
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(b"<html><body>Welcome</body></html>")
             return
         self.send_response(200)
         self.send_header("Content-Type", "application/sparql-results+json")
@@ -186,7 +238,7 @@ class FaultHandler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def fault_server() -> Iterator[tuple[str, type[FaultHandler]]]:
-    handler = type("Handler", (FaultHandler,), {})
+    handler = type("Handler", (FaultHandler,), {"seen": []})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -274,3 +326,91 @@ def test_real_server_gone(tmp_path_factory):
     result = run_remote(f"http://127.0.0.1:{port}/query")
     assert result.exit_code == 3
     assert result.stderr.startswith(f"cannot reach http://127.0.0.1:{port}/query: ")
+
+
+# --- faults of the network layer: one line, exit 3, within the timeout -------------------
+
+
+def test_the_timeout_is_a_deadline_for_the_whole_answer(fault_server):
+    endpoint, handler = fault_server
+    handler.mode = "drip"
+    started = time.monotonic()
+    result = run_remote(endpoint, timeout=1.5)
+    assert time.monotonic() - started < 4
+    assert result.exit_code == 3
+    assert result.stderr == f"{endpoint} did not answer within 1.5 s\n"
+
+
+def test_an_answer_too_big_is_refused(fault_server, monkeypatch):
+    import kg.sparql
+
+    endpoint, handler = fault_server
+    handler.mode = "big"
+    monkeypatch.setattr(kg.sparql, "MAX_BODY", 1024)
+    with pytest.raises(EndpointError) as error:
+        RemoteBackend(endpoint, timeout=5).select("SELECT * WHERE { ?s ?p ?o }")
+    assert str(error.value) == (
+        f"{endpoint} sent more than 0.000976562 MiB, the most kg reads of an answer; narrow the query (LIMIT, fewer"
+        " columns)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("mode", "message"),
+    [
+        ("500-html", "{e} answered HTTP 500 Internal Server Error: Error Query failed line 1"),
+        ("bad-status", "{e} sent a malformed HTTP answer (BadStatusLine: HTTP/1.1 abc nonsense)"),
+        ("short", "{e} sent a malformed HTTP answer (IncompleteRead: 9 bytes read, 991 more expected)"),
+        (
+            "huge-header",
+            "{e} sent a malformed HTTP answer (LineTooLong: got more than 65536 bytes when reading header line)",
+        ),
+    ],
+)
+def test_a_misbehaving_server_gets_one_line(fault_server, mode, message):
+    endpoint, handler = fault_server
+    handler.mode = mode
+    result = run_remote(endpoint)
+    assert result.exit_code == 3
+    assert result.stderr == message.format(e=endpoint) + "\n"
+    assert "Traceback" not in result.output
+
+
+def test_push_does_not_trust_a_web_page(fault_server):
+    endpoint, handler = fault_server
+    handler.mode = "html-200"
+    store = endpoint.replace("/query", "/store")
+    result = CliRunner().invoke(main, ["push", "--endpoint", store, "--data", str(DATA), "--timeout", "10"])
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"{store} answered 200 with text/html; charset=utf-8, not a Graph Store Protocol answer (201 Created or 204"
+        " No Content); is it the server's Graph Store address?\n"
+    )
+
+
+def test_credentials_come_from_the_environment_and_are_never_shown(fault_server, monkeypatch):
+    import base64
+
+    endpoint, handler = fault_server
+    handler.mode = "500"
+    monkeypatch.setenv("KG_TEST_PASSWORD", "s3cret")
+    monkeypatch.setenv("KG_TEST_TOKEN", "tok-123")
+    args = ["query", "--sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "--endpoint", endpoint]
+    basic = CliRunner().invoke(main, [*args, "--user", "ana", "--password-env", "KG_TEST_PASSWORD"])
+    bearer = CliRunner().invoke(main, [*args, "--token-env", "KG_TEST_TOKEN"])
+    assert [h.get("Authorization") for h in handler.seen] == [
+        "Basic " + base64.b64encode(b"ana:s3cret").decode(),
+        "Bearer tok-123",
+    ]
+    assert "s3cret" not in basic.output and "tok-123" not in bearer.output
+    # a password written into the URL is sent as Basic credentials and masked in every message
+    with_password = endpoint.replace("http://", "http://ana:pa55@")
+    result = CliRunner().invoke(main, ["query", "--sparql", "SELECT * WHERE { ?s ?p ?o }", "--endpoint", with_password])
+    assert handler.seen[-1]["Authorization"] == "Basic " + base64.b64encode(b"ana:pa55").decode()
+    assert (
+        result.stderr
+        == f"{endpoint.replace('http://', 'http://ana:***@')} answered HTTP 500 Internal Server Error: boom\n"
+    )
+    missing = CliRunner().invoke(main, [*args, "--user", "ana", "--password-env", "KG_NOT_SET"])
+    assert missing.exit_code == 2
+    assert "--password-env KG_NOT_SET: the environment variable KG_NOT_SET is not set" in missing.stderr
