@@ -8,7 +8,13 @@ N-Triples (which rdflib and the exports read) and as an on-disk Oxigraph store
 
 A build streams rows straight into the N-Triples file and bulk-loads it into the
 store, so no in-memory graph is ever made; it is written in a temporary folder
-and renamed into place, so a reader sees a whole build or none.
+and renamed into place, so a reader sees a whole build or none. The data folder is
+read once, and the key hashes exactly the bytes that are validated and built.
+
+Several data folders may share one cache ($KG_CACHE_DIR). A process marks the
+builds it uses with a shared file lock and a building process its work folder with
+an exclusive one; beyond the KEEP most recently used builds the others are removed,
+never one a process holds, and the work folders of killed builds go with the next build.
 """
 
 from __future__ import annotations
@@ -25,6 +31,9 @@ from kg import DEFAULT_BASE_IRI, __version__
 from kg.progress import Step, no_progress
 
 CODE_SUFFIXES = (".py", ".ttl", ".html")
+KEEP = 4  # cached builds kept; beyond these the least recently used ones go, never one in use
+LOCK_FILE = "in-use.lock"  # shared lock: a process uses the build; exclusive: it is being built or removed
+_HELD: dict[Path, int] = {}  # builds this process uses, with their lock's file descriptor
 NTRIPLES_FILE = "graph.nt"
 STORE_FOLDER = "oxigraph"
 COMPLETE_FILE = "build.json"  # written last: how many rows and distinct triples
@@ -41,15 +50,17 @@ def cache_dir(data_dir: Path | str) -> Path:
     return Path(data_dir).resolve().parent / "build" / ".cache"
 
 
-def fingerprint(data_dir: Path, base_iri: str = DEFAULT_BASE_IRI) -> str:
-    """A hash of the data folder's files, the package's code and the base IRI."""
+def fingerprint(data_dir: Path, base_iri: str = DEFAULT_BASE_IRI, *, files: dict[str, bytes] | None = None) -> str:
+    """A hash of the data folder's files (``files``: as already read), the package's code and the base IRI."""
+    from kg.tables import read_folder
+
     digest = hashlib.sha256(f"{__version__}\n{base_iri}\n".encode())
     package = Path(__file__).resolve().parent
-    for folder, suffixes in ((package, CODE_SUFFIXES), (Path(data_dir), None)):
-        for path in sorted(folder.iterdir()):
-            if path.is_file() and (suffixes is None or path.suffix in suffixes):
-                digest.update(f"{folder == package}:{path.name}\n".encode())
-                digest.update(path.read_bytes())
+    code = {p.name: p.read_bytes() for p in sorted(package.iterdir()) if p.is_file() and p.suffix in CODE_SUFFIXES}
+    for is_code, snapshot in ((True, code), (False, read_folder(data_dir) if files is None else files)):
+        for name, content in sorted(snapshot.items()):
+            digest.update(f"{is_code}:{name}\n".encode())
+            digest.update(content)
     return digest.hexdigest()[:24]
 
 
@@ -88,16 +99,19 @@ def cached_build(
     data_dir: Path | str,
     *,
     base_iri: str = DEFAULT_BASE_IRI,
-    folder: Path | None = None,
+    folder: Path | str | None = None,
     on_step: Step = no_progress,
 ) -> CachedBuild:
     """The cached build of ``data_dir``, built (and its tables validated) only when not cached yet.
 
     Raises :class:`~kg.errors.DataError` when the tables are invalid.
     """
-    root = folder or cache_dir(data_dir)
-    target = root / f"graph-{fingerprint(Path(data_dir), base_iri)}"
-    if (target / COMPLETE_FILE).exists():
+    from kg.tables import read_folder
+
+    root = Path(folder) if folder else cache_dir(data_dir)
+    files = read_folder(data_dir)  # read once: the key hashes exactly the bytes that are validated and built
+    target = root / f"graph-{fingerprint(Path(data_dir), base_iri, files=files)}"
+    if (target / COMPLETE_FILE).exists() and _use(target):
         return CachedBuild(target, base_iri)
     import pyoxigraph as ox
 
@@ -106,11 +120,12 @@ def cached_build(
     from kg.sparql import OxigraphBackend
     from kg.tables import load_dataset
 
-    dataset = load_dataset(data_dir, on_step=on_step)
+    dataset = load_dataset(data_dir, on_step=on_step, files=files)
     rows = dataset.row_count()
     as_of = dataset.schema.legal_force_as_of
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".graph-", dir=root))
+    building = _lock(work, exclusive=True)  # held while building: a later build knows this one is alive
     try:
         with (work / NTRIPLES_FILE).open("w", encoding="utf-8", newline="\n", buffering=1 << 20) as handle:
             write_ntriples(dataset, handle, base_iri=base_iri, on_step=on_step)
@@ -135,11 +150,60 @@ def cached_build(
                 raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    for old in root.glob("graph-*"):  # earlier builds of other data or code
-        if old == target:
-            continue
-        if old.is_dir():
-            shutil.rmtree(old, ignore_errors=True)
-        else:  # a cache file of an older version of the package
-            old.unlink(missing_ok=True)
+        os.close(building)
+    if not _use(target):  # removed in the instant between the rename and the lock: build again
+        return cached_build(data_dir, base_iri=base_iri, folder=folder, on_step=on_step)
+    _tidy(root)
     return CachedBuild(target, base_iri)
+
+
+def _lock(folder: Path, *, exclusive: bool, wait: bool = True) -> int:
+    """An flock on the folder's lock file; its file descriptor (-1 when not waiting and not free)."""
+    import fcntl
+
+    fd = os.open(folder / LOCK_FILE, os.O_RDONLY | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        os.close(fd)
+        return -1
+    return fd
+
+
+def _use(build: Path) -> bool:
+    """Mark a complete build as used by this process (a shared lock held until exit) and as recently used."""
+    if build in _HELD:
+        return True
+    try:
+        fd = _lock(build, exclusive=False)
+    except FileNotFoundError:  # removed meanwhile
+        return False
+    if not (build / COMPLETE_FILE).exists():
+        os.close(fd)
+        return False
+    _HELD[build] = fd
+    os.utime(build / COMPLETE_FILE)  # least recently used goes first
+    return True
+
+
+def _tidy(root: Path) -> None:
+    """Remove what no process needs: builds beyond the KEEP most recently used, killed builds' leftovers."""
+    builds = [p for p in root.glob("graph-*") if p.is_dir() and (p / COMPLETE_FILE).exists()]
+    builds.sort(key=lambda p: (p / COMPLETE_FILE).stat().st_mtime, reverse=True)
+    stale = [p for p in builds[KEEP:] if p not in _HELD]
+    stale += [p for p in root.glob(".graph-*") if p.is_dir()]  # a build whose process is gone holds no lock
+    stale += [p for p in root.glob("graph-*") if p.is_dir() and not (p / COMPLETE_FILE).exists()]
+    for old in stale:
+        try:
+            fd = _lock(old, exclusive=True, wait=False)
+        except FileNotFoundError:
+            continue
+        if fd == -1:  # in use, or being built
+            continue
+        try:
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            os.close(fd)
+    for old in root.glob("graph-*"):  # a cache file of an older version of the package
+        if old.is_file():
+            old.unlink(missing_ok=True)

@@ -12,6 +12,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kg.errors import KgError
+
 if TYPE_CHECKING:
     from rdflib import Graph
 
@@ -195,24 +197,71 @@ def current_umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so readers see either the old file or the whole new one.
+class OutputError(KgError):
+    """A file could not be written (a full disk, a read-only folder); nothing was replaced."""
 
-    The file gets the mode a plain ``open()`` would give it (0644 under umask 022), not the
-    private 0600 of a temporary file, so that a web server or a colleague can read it.
+    exit_code = 1
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so readers see either the old file or the whole new one."""
+    write_all_atomic({path: data})
+
+
+def write_all_atomic(files: Mapping[Path, bytes]) -> None:
+    """Write several files all or nothing: every one is written beside its target first, then all are renamed.
+
+    A failure while writing (a full disk) leaves every previous file as it was and raises
+    :class:`OutputError`. Each file gets the mode a plain ``open()`` would give it (0644 under
+    umask 022), not the private 0600 of a temporary file. A temporary file stays locked while
+    it is written, so that the leftovers of a killed write, which nobody holds, are removed by
+    the next write to the same place.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    import fcntl
+
+    pending: list[tuple[int, Path, Path]] = []  # (locked descriptor, temporary file, target)
+    current = Path()
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fchmod(handle.fileno(), 0o666 & ~current_umask())
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        for current, data in files.items():
+            path = current
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _remove_abandoned(path)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            pending.append((fd, Path(tmp), path))
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fchmod(fd, 0o666 & ~current_umask())
+            os.fsync(fd)
+        for _, tmp, path in pending:
+            current = path
+            os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write {current}: {exc.strerror or exc}; no file was changed") from None
+    finally:
+        for fd, tmp, _ in pending:
+            tmp.unlink(missing_ok=True)  # gone already when renamed
+            os.close(fd)
+
+
+def _remove_abandoned(path: Path) -> None:
+    """Temporary files of earlier writes to ``path`` that nobody writes any more (their writer was killed)."""
+    import fcntl
+
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            fd = os.open(stale, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # being written right now
+            continue
+        else:
+            stale.unlink(missing_ok=True)
+        finally:
+            os.close(fd)
 
 
 def display_width(text: str) -> int:

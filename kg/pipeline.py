@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from kg import DEFAULT_BASE_IRI
 from kg.cache import CachedBuild, cached_build
 from kg.ontology import graph_prefixes
-from kg.output import RdfFormat, serialize, serialize_ntriples, write_atomic
+from kg.output import RdfFormat, serialize, serialize_ntriples, write_all_atomic, write_atomic
 from kg.progress import Step, no_progress
 from kg.tables import load_dataset
 
@@ -111,8 +111,7 @@ def build(
     html = render_html(graph, lang=lang).encode("utf-8")
     on_step("writing files")
     out = Path(out_dir)
-    write_atomic(out / GRAPH_FILE, turtle)
-    write_atomic(out / HTML_FILE, html)
+    write_all_atomic({out / GRAPH_FILE: turtle, out / HTML_FILE: html})  # both, or neither
     return BuildResult(
         graph=graph,
         turtle_path=out / GRAPH_FILE,

@@ -81,11 +81,12 @@ class Schema:
         return tuple(values)
 
 
-def load_schema(data_dir: Path) -> Schema:
-    """Read and check ``datapackage.json`` in ``data_dir``."""
+def load_schema(data_dir: Path, *, content: bytes | None = None) -> Schema:
+    """Read and check ``datapackage.json`` in ``data_dir`` (or ``content``, its bytes as already read)."""
     path = data_dir / SCHEMA_FILE
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        text = content.decode("utf-8") if content is not None else path.read_text(encoding="utf-8")
+        raw = json.loads(text)
     except FileNotFoundError:
         raise SchemaError(f"{path}: no schema file; a data folder needs {SCHEMA_FILE}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

@@ -20,7 +20,7 @@ from typing import Any
 
 from kg.errors import DataError, Problem
 from kg.progress import Step, no_progress
-from kg.schema import Field, Schema, TableSchema, load_schema
+from kg.schema import SCHEMA_FILE, Field, Schema, TableSchema, load_schema
 
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 DECIMAL_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
@@ -105,15 +105,35 @@ class Dataset:
         return sum(len(rows) for rows in self.tables.values())
 
 
-def load_dataset(data_dir: Path | str, *, on_step: Step = no_progress) -> Dataset:
-    """Read and validate every table; raise :class:`DataError` listing all problems."""
+def read_folder(data_dir: Path | str) -> dict[str, bytes]:
+    """Every file of the data folder, read once: the bytes a build both hashes and validates."""
+    folder = Path(data_dir)
+    snapshot: dict[str, bytes] = {}
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.is_file():
+                try:
+                    snapshot[path.name] = path.read_bytes()
+                except OSError:  # unreadable: the table loader reports it with its location
+                    continue
+    return snapshot
+
+
+def load_dataset(
+    data_dir: Path | str, *, on_step: Step = no_progress, files: Mapping[str, bytes] | None = None
+) -> Dataset:
+    """Read and validate every table; raise :class:`DataError` listing all problems.
+
+    ``files`` (from :func:`read_folder`) are the folder's bytes as already read: given, the
+    tables are validated from exactly those bytes, so what was hashed is what is built.
+    """
     data_dir = Path(data_dir)
-    schema = load_schema(data_dir)
+    schema = load_schema(data_dir, content=None if files is None else files.get(SCHEMA_FILE))
     problems: list[Problem] = []
     dataset = Dataset(data_dir=data_dir, schema=schema)
     for table in schema.tables:
         on_step(f"reading {table.path}")
-        rows = _load_table(data_dir, table, schema, problems)
+        rows = _load_table(data_dir, table, schema, problems, None if files is None else files.get(table.path))
         if rows is None:
             dataset.unreadable.add(table.name)
         dataset.tables[table.name] = rows or []
@@ -131,12 +151,14 @@ def _display(data_dir: Path, table: TableSchema) -> str:
     return str(data_dir / table.path)
 
 
-def _load_table(data_dir: Path, table: TableSchema, schema: Schema, problems: list[Problem]) -> list[Row] | None:
-    """The table's rows, or None when the file cannot be read as a whole."""
+def _load_table(
+    data_dir: Path, table: TableSchema, schema: Schema, problems: list[Problem], content: bytes | None = None
+) -> list[Row] | None:
+    """The table's rows, or None when the file cannot be read as a whole (``content``: its bytes, if read)."""
     path = data_dir / table.path
     where = _display(data_dir, table)
     try:
-        raw = path.read_bytes()
+        raw = content if content is not None else path.read_bytes()
     except FileNotFoundError:
         problems.append(Problem(where, 0, 0, f"file is missing; datapackage.json declares table {table.name!r}"))
         return None

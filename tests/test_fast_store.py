@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -85,8 +87,9 @@ def test_the_cache_is_reused_and_never_stale(tiny_dir, tmp_path):
     assert first.ntriples.stat().st_mtime_ns == stamp  # not rebuilt
     edit_csv(tiny_dir / "bodies.csv", "Parliament of Xanadu", "Great Parliament of Xanadu")
     second = cached_build(tiny_dir, folder=cache)
-    assert second != first and not first.folder.exists()
-    assert sorted(p.name for p in cache.iterdir()) == [second.folder.name]  # no temporary folders left
+    assert second != first and first.folder.exists()  # kept: in use here, and among the most recently used
+    # no temporary folders left
+    assert sorted(p.name for p in cache.iterdir()) == sorted([first.folder.name, second.folder.name])
     assert "Great Parliament of Xanadu" in second.ntriples.read_text(encoding="utf-8")
     assert fingerprint(tiny_dir) != fingerprint(tiny_dir, "http://example.org/other/")
 
@@ -177,3 +180,80 @@ def test_a_new_build_removes_older_cached_builds(tiny_dir, tmp_path):
     (cache / "graph-0123456789ab.nt").write_text("", encoding="utf-8")  # a cache file of an older version
     built = cached_build(tiny_dir, folder=cache)
     assert sorted(p.name for p in cache.iterdir()) == [built.folder.name]
+
+
+def test_a_build_hashes_exactly_the_bytes_it_validated(tiny_dir, tmp_path):
+    """A table edited while a build runs, then restored byte for byte, never leaves edited content in the cache."""
+    instruments = tiny_dir / "instruments.csv"
+    original = instruments.read_bytes()
+
+    def edit_midway(step: str) -> None:
+        if step == "reading instruments.csv":  # the folder has been read: this edit comes too late for this build
+            instruments.write_bytes(original.replace(b"AI Law,no,", b"Edited Law,no,"))
+
+    first = cached_build(tiny_dir, folder=tmp_path / "cache", on_step=edit_midway)
+    instruments.write_bytes(original)  # restored byte for byte
+    again = cached_build(tiny_dir, folder=tmp_path / "cache")
+    assert again.folder == first.folder
+    text = again.ntriples.read_text(encoding="utf-8")
+    assert '"AI Law"@en' in text
+    assert "Edited Law" not in text
+
+
+def _variant(tiny_dir: Path, tmp_path: Path, n: int) -> Path:
+    """A copy of the tiny data folder whose law has another title, so its build has another key."""
+    folder = tmp_path / f"data-{n}"
+    shutil.copytree(tiny_dir, folder)
+    table = folder / "instruments.csv"
+    table.write_bytes(table.read_bytes().replace(b"AI Law,no,", f"AI Law {n},no,".encode()))
+    return folder
+
+
+def _build_elsewhere(data: Path, cache: Path) -> str:
+    """Build in another process (which lets go of its builds when it ends); the build's folder name."""
+    code = f"from kg.cache import cached_build; print(cached_build({str(data)!r}, folder={str(cache)!r}).folder.name)"
+    return subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_a_shared_cache_keeps_builds_in_use_and_evicts_the_least_recently_used(tiny_dir, tmp_path):
+    from kg.cache import KEEP
+
+    cache = tmp_path / "cache"
+    # a build this process reads stays, however many other folders are built after it
+    mine = cached_build(_variant(tiny_dir, tmp_path, 0), folder=cache)
+    backend = OxigraphBackend.open(mine.store)
+    names = [_build_elsewhere(_variant(tiny_dir, tmp_path, n), cache) for n in range(1, KEEP + 3)]
+    assert backend.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0].value == str(mine.triples)
+    left = sorted(p.name for p in cache.glob("graph-*"))
+    # the KEEP most recently used, and the one in use here even though it is the oldest
+    assert left == sorted([mine.folder.name, *names[-KEEP:]])
+
+
+def test_a_killed_builds_leftovers_go_with_the_next_build(tiny_dir, tmp_path):
+    from kg.cache import LOCK_FILE
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    killed = cache / ".graph-killed"  # what a build leaves when killed: a work folder nobody holds
+    (killed / "oxigraph").mkdir(parents=True)
+    (killed / "graph.nt").write_text("<a> <b> <c> .\n", encoding="utf-8")
+    running = cache / ".graph-running"  # a build still running in another process holds its lock
+    running.mkdir()
+    (running / LOCK_FILE).touch()
+    code = (
+        "import sys, pathlib\nfrom kg.cache import _lock\n"
+        f"_lock(pathlib.Path({str(running)!r}), exclusive=True)\nprint('locked', flush=True)\nsys.stdin.read()\n"
+    )
+    held = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert held.stdout.readline().strip() == "locked"
+        cached_build(_variant(tiny_dir, tmp_path, 9), folder=cache)
+        assert not killed.exists()
+        assert running.exists()
+    finally:
+        held.communicate("")

@@ -26,7 +26,7 @@ from kg.tables import MARKUP_RE, load_dataset
 from kg.viz import render_html
 from kg.vocab import ELI, KG
 
-from .conftest import DATA, TINY
+from .conftest import DATA, TINY, edit_csv
 
 ID = "https://w3id.org/ai-legislation-kg/id/"
 
@@ -242,3 +242,38 @@ def test_written_files_follow_the_umask(tiny_dir, tmp_path, umask, mode):
     assert {p.name: p.stat().st_mode & 0o777 for p in written} == dict.fromkeys(
         ("graph.html", "graph.nt", "graph.ttl"), mode
     )
+
+
+def test_a_failed_build_changes_no_output_and_says_why_in_one_line(tiny_dir, tmp_path, monkeypatch):
+    """A full disk while writing graph.html leaves graph.ttl and graph.html as they were."""
+    import errno
+    import os
+
+    out = tmp_path / "build"
+    first = CliRunner().invoke(main, ["build", "--data", str(tiny_dir), "--out", str(out), "-q"])
+    assert first.exit_code == 0, first.output
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    edit_csv(tiny_dir / "bodies.csv", "Parliament of Xanadu", "Great Parliament of Xanadu")
+    real_fsync, calls = os.fsync, []
+
+    def full_disk(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:  # the second file: graph.html
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    result = CliRunner().invoke(main, ["build", "--data", str(tiny_dir), "--out", str(out), "-q"])
+    assert result.exit_code == 1
+    assert result.stderr == f"cannot write {out / 'graph.html'}: No space left on device; no file was changed\n"
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # and no temporary file is left
+
+
+def test_a_killed_writes_leftovers_go_with_the_next_write(tiny_dir, tmp_path):
+    out = tmp_path / "build"
+    out.mkdir()
+    abandoned = out / ".graph.html.k1ll3d.tmp"  # what a killed build leaves: nobody holds it
+    abandoned.write_bytes(b"<html>half")
+    result = CliRunner().invoke(main, ["build", "--data", str(tiny_dir), "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["graph.html", "graph.ttl"]
