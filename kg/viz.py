@@ -86,6 +86,7 @@ UI = {
         "soft_law": "Soft law",
         "years": "Years (first event)",
         "undated": "Include undated instruments",
+        "details": "Show articles, bodies and topics",
         "reset": "Reset",
         "legend": "Legend",
         "hint": "Click a node to see its titles, timeline, status, articles and sources.",
@@ -147,6 +148,7 @@ UI = {
         "soft_law": "软法",
         "years": "年份（首个事件）",
         "undated": "包括无日期的文件",
+        "details": "显示条款、机构和主题",
         "reset": "重置",
         "legend": "图例",
         "hint": "点击节点查看标题、时间线、状态、条款和来源。",
@@ -347,6 +349,16 @@ def _provisions(graph: Graph, node_of: dict[str, str]) -> tuple[list[dict[str, A
     return concepts, provisions
 
 
+def _aliases(graph: Graph, instrument: URIRef) -> list[str]:
+    """Other names the search finds an instrument by: short titles, official identifiers, the original title, its id."""
+    names = {
+        str(v)
+        for p in (DCTERMS.alternative, DCTERMS.identifier, KG.originalTitle)
+        for v in graph.objects(instrument, p)
+    }
+    return sorted(names | {local_id(instrument)})
+
+
 def layout(net: nx.MultiDiGraph, spacing: float = 28.0) -> dict[str, tuple[float, float]]:
     """Positions for large graphs, computed once in O(n) (deterministic, no physics needed).
 
@@ -448,6 +460,7 @@ def page_data(graph: Graph, *, lang: str = "en") -> dict[str, Any]:
                 url=data["url"],
             )
             node.update(_details(graph, URIRef(iri_of[key])))
+            node["aliases"] = _aliases(graph, URIRef(iri_of[key]))
         nodes.append(node)
     edges = []
     for index, (source, target, data) in enumerate(net.edges(data=True)):
@@ -479,8 +492,8 @@ def page_data(graph: Graph, *, lang: str = "en") -> dict[str, Any]:
         {
             "shape": style[0],
             "color": style[1],
-            "label_en": f"{style[3]} ({style[0]})",
-            "label_zh": f"{style[4]}（{style[0]}）",
+            "label_en": style[3],
+            "label_zh": style[4],
         }
         for kind, style in CLASS_STYLE.items()
         if any(n["kind"] == kind for n in nodes)

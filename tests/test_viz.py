@@ -104,10 +104,46 @@ def test_page_loads_offline_without_errors(real_page):
     assert real_page.external == []
 
 
+FIRST_VIEW = ("jurisdiction", "instrument", "model", "orientation")  # articles, bodies and topics on request
+
+
 def test_node_and_edge_counts_equal_the_graph(real_page, real_graph):
     net = to_networkx(real_graph)
     assert real_page.page.evaluate("kgStats") == {"nodes": net.number_of_nodes(), "edges": net.number_of_edges()}
+    first = {k for k, d in net.nodes(data=True) if d["kind"] in FIRST_VIEW}
+    assert real_page.visible_ids() == first
+    assert len(first) == 475
+    real_page.page.check("#f-details")
     assert len(real_page.visible_ids()) == net.number_of_nodes()
+    real_page.page.click("#reset")
+    assert real_page.visible_ids() == first
+
+
+def test_search_ranks_names_and_aliases_first_and_lists_the_matches(real_page):
+    page = real_page.page
+    for query, found in [
+        ("AI Act", "instrument:eu-ai-act"),  # a short name, before the many titles that contain the words
+        ("2024/1689", "instrument:eu-ai-act"),  # a word of an identifier
+        ("PIPL", "instrument:cn-pipl"),
+        ("个人信息保护法", "instrument:cn-pipl"),
+    ]:
+        page.fill("#search", query)
+        assert page.evaluate("kgMatches()[0]") == found, query
+        assert page.evaluate("kgFocused") == found
+    page.fill("#search", "AI Act")
+    first = page.locator("#search-list li").first
+    assert first.locator("button").inner_text() == "Artificial Intelligence Act"
+    assert first.locator(".match-meta").inner_text() == "European Union · Law"
+    assert page.inner_text("#search-result") == "Matches: 14 (1)"
+    page.locator("#search-list li").nth(1).locator("button").click()  # a match is focused by a click
+    assert page.evaluate("kgFocused") == "instrument:us-ai-action-plan"
+    page.click("#lang-zh")
+    assert page.inner_text("#search-result") == "匹配: 14 (2)"
+    assert page.locator("#search-list li").first.locator(".match-meta").inner_text() == "欧盟 · 法律"
+    assert "(" not in page.inner_text("#legend").split("法律文件")[0]  # words, no internal shape names
+    page.click("#lang-en")
+    page.fill("#search", "")
+    page.click("#reset")
 
 
 def test_jurisdiction_filter(real_page, real_dataset):
@@ -119,7 +155,7 @@ def test_jurisdiction_filter(real_page, real_dataset):
     assert instruments == expected
     assert "jurisdiction:sg" in visible and "jurisdiction:cn" not in visible
     page.click("#reset")
-    assert len(real_page.visible_ids()) == page.evaluate("kgStats.nodes")
+    assert len(real_page.visible_ids()) == page.evaluate("kgView.nodes") == 475
 
 
 def test_binding_force_and_year_filters(real_page, real_dataset, real_graph):
