@@ -105,6 +105,10 @@ UI = {
         "next": "next",
         "timeline": "Timeline",
         "articles": "Articles",
+        "provisions": "Provisions by concept",
+        "related": "Related instruments",
+        "instruments": "Instruments by type",
+        "classified": "Legislative model (as sources classify it)",
         "sources": "Sources",
         "link": "Official text",
         "official_text": "Open the official text",
@@ -167,6 +171,10 @@ UI = {
         "next": "下一阶段",
         "timeline": "时间线",
         "articles": "条款",
+        "provisions": "按比较概念的条款",
+        "related": "相关文件",
+        "instruments": "按类型的法律文件",
+        "classified": "立法模式（来源的归类）",
         "sources": "来源",
         "link": "官方文本",
         "official_text": "打开官方文本",
@@ -274,6 +282,7 @@ def _details(graph: Graph, instrument: URIRef) -> dict[str, Any]:
         number = str(graph.value(article, ELI.number) or "")
         articles.append(
             {
+                "id": local_id(article),
                 "number": number,
                 "text_en": heads.get("en", "")
                 + (": " if heads.get("en") else "")

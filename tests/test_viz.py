@@ -266,6 +266,31 @@ def test_side_by_side_view_of_a_concept(real_page, tmp_path):
     page.click("#reset")
 
 
+def test_the_panels_of_an_instrument_and_a_jurisdiction(real_page):
+    page = real_page.page
+    page.fill("#search", "AI Act")
+    panel = page.inner_text("#panel")
+    assert "Disclosure of interaction with an AI: Article 50(1), Article 50(5)" in panel.splitlines()
+    related = page.locator("#panel button", has_text="Digital Omnibus on AI")
+    assert related.count() >= 1
+    related.first.click()  # a related instrument opens its panel
+    assert page.evaluate("kgFocused") == "instrument:eu-digital-omnibus-ai"
+    page.fill("#search", "China")
+    assert page.evaluate("kgFocused") == "jurisdiction:cn"
+    lines = page.inner_text("#panel").splitlines()
+    assert lines[lines.index("Legislative model (as sources classify it)") + 1] == (
+        "Integrated legislation model, Scenario-based legislation model, Soft-law-first model, Unified legislation"
+        " model"
+    )
+    assert "Instruments by type" in lines
+    assert "Departmental rule — 13 (Adopted 7, Draft 1, In force 5)" in lines
+    page.click("#lang-zh")
+    assert "部门规章 — 13 (已通过 7, 草案 1, 现行有效 5)" in page.inner_text("#panel").splitlines()
+    page.click("#lang-en")
+    page.fill("#search", "")
+    page.click("#reset")
+
+
 PAYLOADS = {
     "title_en": "<img src=x onerror=\"window.__xss='img'\">",
     "title_zh": "</script><script>window.__xss='script'</script>",
