@@ -291,6 +291,25 @@ def test_the_panels_of_an_instrument_and_a_jurisdiction(real_page):
     page.click("#reset")
 
 
+def test_a_date_recolours_instruments_by_their_status_then(real_page):
+    page = real_page.page
+    law = page.evaluate("kgColourOf('instrument:eu-ai-act')")  # coloured by type: a law
+    page.check("#s-on")
+    colours = {}
+    for day in ("2024-07-15", "2026-11-29"):
+        page.fill("#s-date", day)
+        page.dispatch_event("#s-date", "change")
+        colours[day] = [page.evaluate(f"kgColourOf('instrument:{i}')") for i in ("eu-ai-act", "us-eo-14110")]
+    # the AI Act: published, in force from 2024-08-01; EO 14110: signed 2023, revoked 2025-01-20
+    assert colours == {"2024-07-15": ["#4e79a7", "#59a14f"], "2026-11-29": ["#59a14f", "#e15759"]}
+    assert page.inner_text("#s-legend").splitlines()[:3] == ["In force", "Partially in force", "Adopted"]
+    page.eval_on_selector("#s-slider", "s => { s.value = '0'; s.dispatchEvent(new Event('input')); }")
+    assert page.input_value("#s-date") == "1914-01-01"  # the slider moves the date by months
+    assert page.evaluate("kgColourOf('instrument:eu-ai-act')") == "#eeeeee"  # no event yet
+    page.uncheck("#s-on")
+    assert page.evaluate("kgColourOf('instrument:eu-ai-act')") == law
+
+
 PAYLOADS = {
     "title_en": "<img src=x onerror=\"window.__xss='img'\">",
     "title_zh": "</script><script>window.__xss='script'</script>",
