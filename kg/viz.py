@@ -248,7 +248,7 @@ def _details(graph: Graph, instrument: URIRef) -> dict[str, Any]:
     the date of the event that supersedes it, whether another row refines it, the English
     description and the verification level.
     """
-    timeline = []
+    lines: dict[tuple[str, ...], set[str]] = {}  # one timeline line per event, with all its sources
     events = []
     for event in graph.objects(instrument, KG.hasEvent):
         date = graph.value(event, DCTERMS.date)
@@ -257,17 +257,17 @@ def _details(graph: Graph, instrument: URIRef) -> dict[str, Any]:
         votes = [graph.value(event, p) for p in (KG.votesFor, KG.votesAgainst, KG.votesAbstain)]
         part = str(graph.value(event, KG.part) or "")
         superseding = graph.value(event, KG.supersededBy)
-        timeline.append(
-            {
-                "date": str(date),
-                "type": etype,
-                "part": part,
-                "body_en": label_in(graph, body, "en", RDFS.label),
-                "body_zh": label_in(graph, body, "zh", RDFS.label),
-                "body": node_id(body) if body is not None else "",
-                "votes": "/".join(str(v) for v in votes) if any(v is not None for v in votes) else "",
-            }
-        )
+        if (None, KG.refines, event) not in graph:  # a row another source dates more precisely joins that row
+            key = (
+                str(date),
+                etype,
+                part,
+                label_in(graph, body, "en", RDFS.label),
+                label_in(graph, body, "zh", RDFS.label),
+                node_id(body) if body is not None else "",
+                "/".join(str(v) for v in votes) if any(v is not None for v in votes) else "",
+            )
+            lines.setdefault(key, set()).update(_event_sources(graph, event))
         events.append(
             {
                 "d": str(date),
@@ -279,7 +279,9 @@ def _details(graph: Graph, instrument: URIRef) -> dict[str, Any]:
                 "v": local_id(graph.value(event, KG.verification)),
             }
         )
-    timeline.sort(key=lambda e: (e["date"], e["type"], e["part"]))
+    names = ("date", "type", "part", "body_en", "body_zh", "body", "votes")
+    timeline = [{**dict(zip(names, key, strict=True)), "sources": sorted(found)} for key, found in lines.items()]
+    timeline.sort(key=lambda e: (e["date"], e["type"], e["part"], e["body"], e["votes"]))
     events.sort(key=lambda e: (e["d"], e["t"], e["p"]))
     articles = []
     for article in graph.objects(instrument, ELI.has_part):
@@ -306,6 +308,22 @@ def _details(graph: Graph, instrument: URIRef) -> dict[str, Any]:
             title = graph.value(source, DCTERMS.title)
             sources.add(f"{title} — {graph.value(node, KG.locator)}")
     return {"timeline": timeline, "events": events, "articles": articles, "sources": sorted(sources)}
+
+
+def _event_sources(graph: Graph, event: URIRef) -> set[str]:
+    """Titles of the sources of an event and of the rows it refines (the same event, dated less precisely)."""
+    found: set[str] = set()
+    todo, seen = [event], set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for source in (*graph.objects(node, DCTERMS.source), *graph.objects(node, KG.corroboratedBy)):
+            title = str(graph.value(source, DCTERMS.title) or local_id(source))
+            found.add(title if len(title) <= 70 else title[:69] + "…")
+        todo.extend(graph.objects(node, KG.refines))
+    return found
 
 
 def _provisions(graph: Graph, node_of: dict[str, str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

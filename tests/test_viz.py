@@ -271,6 +271,12 @@ def test_the_panels_of_an_instrument_and_a_jurisdiction(real_page):
     page.fill("#search", "AI Act")
     panel = page.inner_text("#panel")
     assert "Disclosure of interaction with an AI: Article 50(1), Article 50(5)" in panel.splitlines()
+    # one line per event, its sources together (two rows of sources about the same vote made one line)
+    votes = [line for line in panel.splitlines() if line.startswith("2024-03-13 · Voted")]
+    assert votes == [
+        "2024-03-13 · Voted · European Parliament [523/46/49] — EU lawmakers approve landmark AI Act; Lawmakers"
+        " approve AI Act with overwhelming majority; 全球人工智能立法的主要模式、各国实践及发展趋势研究"
+    ]
     related = page.locator("#panel button", has_text="Digital Omnibus on AI")
     assert related.count() >= 1
     related.first.click()  # a related instrument opens its panel
