@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test venv system-deps coverage clean
+.PHONY: demo test venv system-deps coverage notebooks clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ system-deps:
 test: venv system-deps
 	$(BIN)/ruff check kg tests
 	$(BIN)/python -m pytest
+
+# Open the analyst notebooks in JupyterLab, from the project's own environment (the "notebooks" extra).
+notebooks: venv
+	$(BIN)/python -m pip install --quiet -e '.[test,notebooks]'
+	$(BIN)/jupyter lab notebooks/
 
 # Regenerate data/COVERAGE.md from the data (a test fails when it is stale).
 coverage: venv
