@@ -48,3 +48,39 @@ class SchemaError(KgError):
     """The declared schema (datapackage.json) itself is unusable."""
 
     exit_code = 2
+
+
+class PresetError(KgError):
+    """A preset or its parameters are wrong (unknown name, bad value, ambiguity)."""
+
+    exit_code = 2
+
+
+class QueryError(KgError):
+    """The query is malformed or the engine rejected it."""
+
+    exit_code = 2
+
+
+class EndpointError(KgError):
+    """A SPARQL server was unreachable, too slow, or answered with an error."""
+
+    exit_code = 3
+
+
+class EndpointURLError(KgError):
+    """The endpoint given is not a usable http(s) URL: bad input, before any connection."""
+
+    exit_code = 2
+
+
+class PlotError(KgError):
+    """A chart cannot be drawn (no font for its labels, an unknown file format, nothing to show)."""
+
+    exit_code = 2
+
+
+class OutputError(KgError):
+    """A file could not be written (a full disk, a read-only folder); nothing was replaced."""
+
+    exit_code = 1

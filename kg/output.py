@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.errors import KgError
+from kg.errors import OutputError
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -195,12 +195,6 @@ def current_umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
-
-
-class OutputError(KgError):
-    """A file could not be written (a full disk, a read-only folder); nothing was replaced."""
-
-    exit_code = 1
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.errors import KgError
+from kg.errors import PlotError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,10 +32,6 @@ CJK_FONTS = (
 )
 FORMATS = (".png", ".svg")
 CJK_RE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
-
-
-class PlotError(KgError):
-    exit_code = 2
 
 
 def _cjk_font() -> str:

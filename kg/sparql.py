@@ -20,7 +20,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from kg.errors import KgError
+from kg.errors import EndpointError, EndpointURLError, QueryError
 from kg.terms import Term, from_oxigraph, from_rdflib
 
 if TYPE_CHECKING:
@@ -33,24 +33,6 @@ MAX_BODY = 256 * 2**20  # bytes of a server's answer kg reads at most
 CHUNK = 2**16
 NTRIPLES = "application/n-triples"
 TURTLE = "text/turtle"
-
-
-class QueryError(KgError):
-    """The query is malformed or the engine rejected it."""
-
-    exit_code = 2
-
-
-class EndpointError(KgError):
-    """A SPARQL server was unreachable, too slow, or answered with an error."""
-
-    exit_code = 3
-
-
-class EndpointURLError(KgError):
-    """The endpoint given is not a usable http(s) URL: bad input, before any connection."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
