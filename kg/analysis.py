@@ -7,6 +7,7 @@ jurisdictions only, so rows are comparable.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -188,21 +189,18 @@ def provision_references(graph: Graph) -> pd.DataFrame:
     from rdflib import URIRef
     from rdflib.namespace import SKOS
 
-    from kg.shape import local_id
-    from kg.vocab import ELI, KG
+    from kg.shape import local_id, mapped_provisions
+    from kg.vocab import ELI
 
     cells: dict[str, dict[str, list[tuple[str, str, str]]]] = defaultdict(lambda: defaultdict(list))
     scheme = URIRef(CONCEPT_SCHEME)
     concepts = sorted(local_id(c) for c in graph.subjects(SKOS.inScheme, scheme))
-    for article, concept in graph.subject_objects(KG.comparisonConcept):
-        instrument = graph.value(article, ELI.is_part_of)
-        jurisdiction = graph.value(instrument, KG.jurisdiction)
-        if instrument is None or jurisdiction is None:
-            continue
-        j, i = local_id(jurisdiction), local_id(instrument)
+    for provision in mapped_provisions(graph):
+        j, i = local_id(provision.jurisdiction), local_id(provision.instrument)
         short = i[len(j) + 1 :] if i.startswith(j + "-") else i
-        number = str(graph.value(article, ELI.number) or local_id(article).rsplit(".", 1)[-1])
-        cells[j][local_id(concept)].append((short, _article_key(number), f"{short} {number}"))
+        number = str(graph.value(provision.article, ELI.number) or local_id(provision.article).rsplit(".", 1)[-1])
+        for concept in provision.concepts:
+            cells[j][local_id(concept)].append((short, _article_key(number), f"{short} {number}"))
     columns = [c for c in concepts if any(c in row for row in cells.values())]
     rows = sorted(cells)
     frame = pd.DataFrame(
@@ -215,8 +213,6 @@ def provision_references(graph: Graph) -> pd.DataFrame:
 
 def _article_key(number: str) -> str:
     """A sort key that puts Article 9 before Article 10 (numbers padded to six digits)."""
-    import re
-
     return re.sub(r"\d+", lambda m: m.group(0).zfill(6), number)
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, SDO
 
-from kg.shape import literal_in, local_id
+from kg.shape import literal_in, local_id, mapped_provisions
 from kg.stats import HARD_LAW
 from kg.vocab import ELI, KG
 
@@ -232,14 +232,13 @@ def provision_coverage(graph: Graph) -> ProvisionCoverage:
     from rdflib.namespace import SKOS
 
     out = ProvisionCoverage()
-    for article in set(graph.subjects(KG.comparisonConcept, None)):
-        instrument = graph.value(article, ELI.is_part_of)
-        jurisdiction = local_id(graph.value(instrument, KG.jurisdiction))
+    for provision in mapped_provisions(graph):
+        article, jurisdiction = provision.article, local_id(provision.jurisdiction)
         out.per_jurisdiction[jurisdiction] += 1
         kinds = {local_id(k) for p in (KG.englishTextKind, KG.chineseTextKind) for k in graph.objects(article, p)}
         if graph.value(article, KG.originalText) is not None or kinds & set(VERBATIM_KINDS):
             out.verbatim[jurisdiction] += 1
-        for concept in graph.objects(article, KG.comparisonConcept):
+        for concept in provision.concepts:
             out.jurisdictions_of[local_id(concept)].add(jurisdiction)
             out.labels[local_id(concept)] = literal_in(graph, concept, SKOS.prefLabel, "en")
     return out

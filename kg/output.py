@@ -292,7 +292,7 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, wi
     for row in cells:
         for i, value in enumerate(row):
             widths[i] = max(widths[i], display_width(value))
-    numeric = [all(isinstance(r[i], int) for r in rows) and bool(rows) for i in range(len(headers))]
+    numeric = _numeric_columns(headers, rows)
 
     def line(values: Sequence[str]) -> str:
         parts = []
@@ -329,10 +329,10 @@ def _fitted_table(headers: Sequence[str], rows: Sequence[Sequence[object]], widt
         widths[i] = max(1, min(longest[i], remaining // (shown - k)))
         remaining -= widths[i]
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    numeric = _numeric_columns(headers, rows)
     for i in range(shown):
-        is_number = bool(rows) and all(isinstance(r[i], int) for r in rows)
         table.add_column(
-            headers[i], justify="right" if is_number else "left", no_wrap=True, overflow="ellipsis", width=widths[i]
+            headers[i], justify="right" if numeric[i] else "left", no_wrap=True, overflow="ellipsis", width=widths[i]
         )
     for cells in body:
         table.add_row(*cells[:shown])
@@ -348,3 +348,8 @@ def _fitted_table(headers: Sequence[str], rows: Sequence[Sequence[object]], widt
     if notes:
         text += f"\n({'; '.join(notes)}; --format csv, json or markdown shows everything)"
     return text
+
+
+def _numeric_columns(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[bool]:
+    """Which columns hold only whole numbers (right-aligned in both table forms)."""
+    return [bool(rows) and all(isinstance(r[i], int) for r in rows) for i in range(len(headers))]

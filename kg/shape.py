@@ -290,3 +290,29 @@ def label_in(graph: Graph, node: URIRef | None, lang: str, *predicates: URIRef) 
                 if isinstance(value, Literal) and (wanted is None or value.language == wanted):
                     return str(value)
     return ""
+
+
+@dataclass(frozen=True)
+class MappedProvision:
+    """An article mapped to comparison concepts, with the instrument and jurisdiction it belongs to."""
+
+    article: URIRef
+    instrument: URIRef
+    jurisdiction: URIRef
+    concepts: tuple[URIRef, ...]
+
+
+def mapped_provisions(graph: Graph) -> list[MappedProvision]:
+    """Every article mapped to a comparison concept (an editorial mapping) whose act has a jurisdiction, in IRI order.
+
+    The one walk over the mapping that the comparison matrix, the coverage report and the page share.
+    """
+    found = []
+    for article in sorted(set(graph.subjects(KG.comparisonConcept, None)), key=str):
+        instrument = graph.value(article, ELI.is_part_of)
+        jurisdiction = graph.value(instrument, KG.jurisdiction) if instrument is not None else None
+        if instrument is None or jurisdiction is None:
+            continue
+        concepts = tuple(sorted(graph.objects(article, KG.comparisonConcept), key=str))
+        found.append(MappedProvision(article, instrument, jurisdiction, concepts))  # type: ignore[arg-type]
+    return found

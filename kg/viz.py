@@ -19,7 +19,7 @@ from rdflib import RDF, RDFS, Literal
 from rdflib.namespace import DCTERMS, PROV, SDO
 
 from kg.network import node_id, to_networkx
-from kg.shape import label_in, literal_in, local_id
+from kg.shape import label_in, literal_in, local_id, mapped_provisions
 from kg.vocab import ELI, KG
 
 if TYPE_CHECKING:
@@ -351,11 +351,10 @@ def _provisions(graph: Graph, node_of: dict[str, str]) -> tuple[list[dict[str, A
         key=lambda c: c["id"],
     )
     provisions = []
-    for article in sorted(set(graph.subjects(KG.comparisonConcept, None)), key=str):
-        instrument = graph.value(article, ELI.is_part_of)
-        if instrument is None or str(instrument) not in node_of:
+    for provision in mapped_provisions(graph):
+        article, instrument, jurisdiction = provision.article, provision.instrument, provision.jurisdiction
+        if str(instrument) not in node_of:
             continue
-        jurisdiction = graph.value(instrument, KG.jurisdiction)
         original = graph.value(article, KG.originalText)
         foreign = isinstance(original, Literal) and original.language not in ("en", "zh")
         applies = graph.value(article, KG.appliesFrom)
@@ -363,7 +362,7 @@ def _provisions(graph: Graph, node_of: dict[str, str]) -> tuple[list[dict[str, A
             {
                 "id": local_id(article),
                 "instrument": node_of[str(instrument)],
-                "jurisdiction": node_id(jurisdiction) if jurisdiction is not None else "",
+                "jurisdiction": node_id(jurisdiction),
                 "number": str(graph.value(article, ELI.number) or ""),
                 "heading_en": literal_in(graph, article, DCTERMS.title, "en"),
                 "heading_zh": literal_in(graph, article, DCTERMS.title, "zh"),
@@ -373,7 +372,7 @@ def _provisions(graph: Graph, node_of: dict[str, str]) -> tuple[list[dict[str, A
                 "kind_zh": local_id(graph.value(article, KG.chineseTextKind)),
                 "original": str(original) if foreign else "",
                 "original_lang": original.language if isinstance(original, Literal) else "",
-                "concepts": sorted(local_id(c) for c in graph.objects(article, KG.comparisonConcept)),
+                "concepts": sorted(local_id(c) for c in provision.concepts),
                 "actors": sorted(local_id(a) for a in graph.objects(article, KG.bindsActor)),
                 "modality": local_id(graph.value(article, KG.modality)),
                 "from": str(graph.value(applies, DCTERMS.date) or "") if applies is not None else "",
