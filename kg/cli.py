@@ -641,6 +641,57 @@ def viz(
     click.echo(f"Wrote {output} ({len(shown)} triples shown).")
 
 
+@main.command()
+@data_option
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only)."
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@base_iri_option
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the pages.")
+@click.option("--allow-service", is_flag=True, help="Let queries use SERVICE to reach other servers (off by default).")
+@reports_errors
+def serve(data_dir: Path, host: str, port: int, base_iri: str, lang: str, allow_service: bool) -> None:
+    """Serve the graph read-only: a SPARQL endpoint, a query editor, the browser and its IRIs.
+
+    /query is a SPARQL 1.1 Protocol endpoint, /sparql a query editor with the presets as
+    examples, / the graph browser, and every IRI under /id/ (and /concept/, /ontology) answers
+    with an HTML page or, by content negotiation, Turtle, N-Triples or JSON-LD. Paths map onto
+    --base-iri, so the same paths work behind a w3id redirect. Stop with Ctrl+C.
+    """
+    from kg.pipeline import serve as run_serve
+
+    check_data_dir(data_dir)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"Warning: listening on {host} makes the graph readable by other machines (read-only).", err=True)
+
+    def ready(addresses: Any, triples: int) -> None:
+        click.echo(f"Serving {triples} triples from {data_dir} (read-only). Press Ctrl+C to stop.")
+        width = max(len(a.what) for a in addresses)
+        for address in addresses:
+            click.echo(f"  {address.what.ljust(width)}  {address.url}")
+        sys.stdout.flush()
+
+    with progress_bar(data_dir) as progress:
+        run_serve(
+            data_dir,
+            host=host,
+            port=port,
+            base_iri=base_iri,
+            lang=lang,
+            allow_service=allow_service,
+            on_step=progress,
+            on_ready=ready,
+        )
+    click.echo("Stopped.")
+
+
 def _echo_summary(graph: Any) -> None:
     from kg.output import format_table
     from kg.stats import class_counts, jurisdiction_counts

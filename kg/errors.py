@@ -84,3 +84,9 @@ class OutputError(KgError):
     """A file could not be written (a full disk, a read-only folder); nothing was replaced."""
 
     exit_code = 1
+
+
+class ServeError(KgError):
+    """``kg serve`` cannot start (an address in use), or a request asks for a type not offered."""
+
+    exit_code = 2

@@ -141,16 +141,17 @@ def jsonld_bytes(ntriples: bytes, prefixes: Mapping[str, str]) -> bytes:
 
     import pyoxigraph as ox
 
+    from kg.terms import compact_iri
+
     context = jsonld_context(prefixes)
-    namespaces = sorted(((ns, prefix) for prefix, ns in context.items()), key=lambda item: -len(item[0]))
     used: set[str] = set()
 
     def compact(iri: str) -> str:
-        for namespace, prefix in namespaces:
-            if iri.startswith(namespace) and len(iri) > len(namespace) and not iri[len(namespace) :].startswith("//"):
-                used.add(prefix)
-                return f"{prefix}:{iri[len(namespace) :]}"
-        return iri
+        short = compact_iri(iri, context)
+        if short is None:
+            return iri
+        used.add(short.split(":", 1)[0])
+        return short
 
     def value(term: object) -> object:
         if isinstance(term, ox.NamedNode):

@@ -265,6 +265,9 @@ def row_iri(base_iri: str, table: str, row_id: str) -> str:
     return f"{base_of(base_iri)}{SEGMENTS[table]}/{row_id}"
 
 
+LABEL_PREDICATES = (DCTERMS.title, RDFS.label, SKOS.prefLabel)  # what names a node, in this order
+
+
 def literal_in(graph: Graph, node: URIRef | None, predicate: URIRef, lang: str) -> str:
     """The value of ``node``'s ``predicate`` in language ``lang`` ("" if there is none)."""
     from rdflib import Literal
@@ -283,7 +286,7 @@ def label_in(graph: Graph, node: URIRef | None, lang: str, *predicates: URIRef) 
 
     if node is None:
         return ""
-    predicates = predicates or (DCTERMS.title, RDFS.label, SKOS.prefLabel)
+    predicates = predicates or LABEL_PREDICATES
     for wanted in (lang, "en", None):
         for predicate in predicates:
             for value in graph.objects(node, predicate):

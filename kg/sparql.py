@@ -137,8 +137,12 @@ class OxigraphBackend:
             raise QueryError(f"cannot open the store at {path}: {exc}; delete that folder to rebuild it") from None
 
     def _run(self, query: str) -> object:
+        return self.execute(query)
+
+    def execute(self, query: str, **options: object) -> object:
+        """pyoxigraph's raw results of a query (``options``: Store.query's); QueryError on a fault."""
         try:
-            return self.store.query(query)  # type: ignore[attr-defined]
+            return self.store.query(query, **options)  # type: ignore[attr-defined]
         except SyntaxError as exc:
             import re
 

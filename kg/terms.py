@@ -7,6 +7,7 @@ API work the same everywhere, and the fast query path never has to import rdflib
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -72,6 +73,16 @@ def local_id(node: object) -> str:
     if node is None:
         return ""
     return str(node).rstrip("/").rsplit("/", 1)[-1]
+
+
+def compact_iri(iri: str, prefixes: Mapping[str, str]) -> str | None:
+    """``prefix:local`` for an IRI in one of the prefixes' namespaces (the longest that fits), else None."""
+    best, found = "", None
+    for prefix, namespace in prefixes.items():
+        local = iri[len(namespace) :]
+        if iri.startswith(namespace) and local and not local.startswith("//") and len(namespace) > len(best):
+            best, found = namespace, f"{prefix}:{local}"
+    return found
 
 
 def from_rdflib(term: object) -> Term | None:

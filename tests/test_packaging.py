@@ -24,7 +24,10 @@ def test_the_wheel_ships_the_presets_and_runs_outside_the_repository(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     presets = sorted(n for n in names if n.startswith("kg/queries/") and n.endswith(".rq"))
     assert len(presets) == 19
-    assert {"kg/ontology.ttl", "kg/shapes.ttl", "kg/viz_template.html", "kg/context.jsonld"} <= names
+    assert {
+        "kg/ontology.ttl", "kg/shapes.ttl", "kg/viz_template.html", "kg/context.jsonld", "kg/serve_editor.html",
+        "kg/static/yasgui/yasgui.min.js", "kg/static/yasgui/yasgui.min.css", "kg/static/yasgui/LICENSE.md",
+    } <= names  # fmt: skip
     # a fresh environment: the wheel, and the dependencies borrowed from this one (no network)
     env_dir = tmp_path / "fresh"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env_dir)], check=True)
