@@ -23,7 +23,19 @@ def runner() -> CliRunner:
 
 
 def test_the_command_set():
-    assert COMMANDS == ["build", "compare", "export", "push", "query", "stats", "status", "timeline", "validate", "viz"]
+    assert COMMANDS == [
+        "build",
+        "compare",
+        "export",
+        "push",
+        "query",
+        "serve",
+        "stats",
+        "status",
+        "timeline",
+        "validate",
+        "viz",
+    ]
 
 
 @pytest.mark.parametrize("command", [[], *[[c] for c in COMMANDS]])
