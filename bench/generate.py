@@ -1,6 +1,6 @@
 """Synthetic data in the real schema, at a scale factor of the curated tables.
 
-Every scaled copy k of a row gets the id suffix ``.sK`` (copy 0 keeps the curated
+Every scaled copy k of a row gets the id suffix ``_sK`` (copy 0 keeps the curated
 ids), references follow the copy, and titles get a seeded random tag so copies
 differ. Sources, jurisdictions and topics are shared by all copies. The output
 validates like the curated data, so builds, exports, presets and the page can be
@@ -23,7 +23,7 @@ SHARED = {"sources", "jurisdictions", "topics"}
 
 
 def scaled_id(value: str, copy: int) -> str:
-    return value if copy == 0 else f"{value}.s{copy}"
+    return value if copy == 0 else f"{value}_s{copy}"  # "_": no curated id uses it (".s2" is a section)
 
 
 def generate(data: Path, out: Path, scale: int, seed: int = 7) -> dict[str, int]:

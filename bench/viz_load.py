@@ -1,12 +1,12 @@
 """Benchmark of the HTML graph browser at about 10,000 nodes.
 
-Generates synthetic tables at a scale factor (default x40 of the curated data,
-about 10,000 network nodes), builds the graph, renders the page, and loads it from
+Generates synthetic tables at a scale factor (default x8 of the curated data,
+10,214 network nodes in 2026-11), builds the graph, renders the page, and loads it from
 file:// in Debian's headless Chromium (Playwright, every external request
 blocked), timing until the page reports it is ready. Writes the medians of the
 runs into bench/RESULTS.md (section "Graph browser").
 
-    python bench/viz_load.py [--scale 40] [--runs 5]
+    python bench/viz_load.py [--scale 8] [--runs 5]
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def _runs(times: list[float]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=int, default=40)
+    parser.add_argument("--scale", type=int, default=8)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--data", type=Path, default=HERE.parent / "data")
     args = parser.parse_args(argv)

@@ -438,3 +438,41 @@ def test_the_panel_states_the_status_today_in_words_in_both_languages(real_page)
         page.evaluate("() => { window.kgToday = null; }")
         page.click("#lang-en")
         page.click("#reset")
+
+
+def test_the_page_stays_usable_at_10000_nodes(browser, tmp_path):
+    """x8 synthetic data (10,214 nodes): it loads, and search, focus, panel, language and date colouring work.
+
+    How fast is measured in bench/viz_load.py (bench/RESULTS.md), not here.
+    """
+    from kg.pipeline import load_graph
+
+    folder = tmp_path / "x8"
+    load_generator().generate(Path(__file__).resolve().parents[1] / "data", folder, 8)
+    path = tmp_path / "graph.html"
+    path.write_text(render_html(load_graph(folder)), encoding="utf-8")
+    loaded = Page(browser, path)
+    page = loaded.page
+    try:
+        assert page.evaluate("kgNetwork.body.data.nodes.length") == 10214
+        shown = len(loaded.visible_ids())
+        assert 0 < shown < 10214  # the overview: articles, bodies and topics hidden
+        page.fill("#search", "AI Act")
+        first = page.locator("#search-list li").first
+        assert first.locator("button").inner_text() == "Artificial Intelligence Act"
+        assert page.evaluate("kgMatches()[0]") == "instrument:eu-ai-act"
+        first.locator("button").click()
+        assert page.evaluate("kgFocused") == "instrument:eu-ai-act"
+        assert page.locator("#panel h2").first.inner_text() == "Artificial Intelligence Act"
+        page.click("#lang-zh")
+        assert page.locator("#panel h2").first.inner_text() == "人工智能法案"
+        page.click("#lang-en")
+        page.check("#s-on")
+        page.fill("#s-date", "2026-11-29")
+        page.dispatch_event("#s-date", "change")
+        assert page.evaluate("kgColourOf('instrument:eu-ai-act')") == "#59a14f"  # in force
+        page.check("#f-details")
+        assert len(loaded.visible_ids()) > shown
+        assert loaded.errors == [] and loaded.external == []
+    finally:
+        page.close()
