@@ -238,23 +238,25 @@ class Comparison:
     counts: pd.DataFrame
     title: str
     legend: str
-    labels: dict[str, str] = field(default_factory=dict)  # column id -> readable label
+    labels: dict[str, str] = field(default_factory=dict)  # row (jurisdiction) and column id -> readable label
 
 
 def comparison(graph: Graph, by: str) -> Comparison:
     """The ``kg compare`` result for one aspect, with readable column labels for charts."""
-    from rdflib import URIRef
+    from rdflib import RDF, URIRef
     from rdflib.namespace import SKOS
 
     from kg.shape import label_in, local_id
+    from kg.vocab import KG
 
+    places = {local_id(j): label_in(graph, j, "en") for j in graph.subjects(RDF.type, KG.Jurisdiction)}
     if by == "concept":
         matrix = provision_references(graph)
         scheme = URIRef(CONCEPT_SCHEME)
         labels = {local_id(c): label_in(graph, c, "en", SKOS.prefLabel) for c in graph.subjects(SKOS.inScheme, scheme)}
         return Comparison(
-            matrix, provision_counts(matrix), "Provisions by jurisdiction and concept", LEGENDS[by], labels
+            matrix, provision_counts(matrix), "Provisions by jurisdiction and concept", LEGENDS[by], places | labels
         )
     matrix = comparison_matrix(graph, by)
     labels = {c: str(c).replace("_", " ") for c in matrix.columns}
-    return Comparison(matrix, matrix, f"Jurisdictions by {by}", LEGENDS[by], labels)
+    return Comparison(matrix, matrix, f"Jurisdictions by {by}", LEGENDS[by], places | labels)

@@ -86,26 +86,29 @@ def heatmap(
 ) -> None:
     """A labelled heatmap of a comparison matrix (size grows with the matrix).
 
-    ``legend`` says what the values mean (shown on the colour bar); ``labels`` maps column ids
-    to readable labels.
+    ``legend`` says what the values mean (shown on the colour bar); ``labels`` maps row and
+    column ids to readable labels.
     """
     import matplotlib
     from matplotlib.figure import Figure
 
     rows, cols = matrix.shape
     names = [(labels or {}).get(str(c), str(c)) for c in matrix.columns]
-    with matplotlib.rc_context(_style([title, legend, *names, *map(str, matrix.index)])):
+    row_names = [(labels or {}).get(str(r), str(r)) for r in matrix.index]
+    with matplotlib.rc_context(_style([title, legend, *names, *row_names])):
         figure = Figure(figsize=(max(6.0, 0.45 * cols + 3), max(3.0, 0.45 * rows + 2)))
-        _draw_heatmap(figure, matrix, names, title, legend)
+        _draw_heatmap(figure, matrix, names, row_names, title, legend)
         _save(figure, path)
 
 
-def _draw_heatmap(figure: Figure, matrix: pd.DataFrame, names: list[str], title: str, legend: str) -> None:
+def _draw_heatmap(
+    figure: Figure, matrix: pd.DataFrame, names: list[str], row_names: list[str], title: str, legend: str
+) -> None:
     rows, cols = matrix.shape
     axes = figure.subplots()
     image = axes.imshow(matrix.values, cmap="Blues", aspect="auto")
     axes.set_xticks(range(cols), names, rotation=60, ha="right", fontsize=8)
-    axes.set_yticks(range(rows), [str(i) for i in matrix.index], fontsize=9)
+    axes.set_yticks(range(rows), row_names, fontsize=9)
     for y in range(rows):
         for x in range(cols):
             value = matrix.values[y, x]
@@ -142,11 +145,11 @@ def timeline_chart(graph: Graph, path: Path, *, jurisdictions: list[str] | None 
 
     import matplotlib
     from matplotlib.figure import Figure
-    from rdflib import Literal, URIRef
+    from rdflib import RDF, URIRef
     from rdflib.namespace import DCTERMS, SKOS
 
     from kg.analysis import dated_events
-    from kg.shape import local_id
+    from kg.shape import label_in, local_id
     from kg.vocab import KG
 
     def day(text: str) -> datetime.date:  # a date known to the month or year counts from its first day
@@ -167,11 +170,11 @@ def timeline_chart(graph: Graph, path: Path, *, jurisdictions: list[str] | None 
         rows.setdefault((tops[instrument], instrument), []).append((day(str(date)), etype))
         if instrument not in titles:
             node = URIRef(instrument)
-            found = {t.language: str(t) for t in graph.objects(node, DCTERMS.title) if isinstance(t, Literal)}
-            title = found.get(lang) or found.get("en") or found.get("zh") or local_id(node)
+            title = label_in(graph, node, lang, DCTERMS.title) or local_id(node)
             titles[instrument] = title if len(title) <= 60 else title[:59] + "…"
     ordered = sorted(rows, key=lambda k: (k[0], min(rows[k])[0], titles[k[1]]))
-    labels = [f"{top} · {titles[iri]}" for top, iri in ordered]
+    places = {local_id(j): label_in(graph, j, lang) for j in graph.subjects(RDF.type, KG.Jurisdiction)}
+    labels = [f"{places.get(top) or top} · {titles[iri]}" for top, iri in ordered]
     title = "人工智能立法时间线：每行一部文件" if lang == "zh" else "AI legislation timeline: one row per instrument"
     with matplotlib.rc_context(_style([title, *labels, *(g[4 if lang == "zh" else 3] for g in LIFECYCLE)])):
         figure = Figure(figsize=(14, max(3.0, ROW_INCHES * len(ordered) + 1.6)))

@@ -124,7 +124,7 @@ def test_timeline_chart_with_chinese_labels(tmp_path):
     assert "人工智能立法时间线：每行一部文件" in text  # the title is real text in a CJK font, not missing-glyph boxes
     assert "Noto Sans CJK" in text
     assert "生效或适用" in text  # the legend says what each marker is
-    assert "cn · 中华人民共和国网络安全法" in text  # one labelled row per instrument
+    assert "中国 · 中华人民共和国网络安全法" in text  # one labelled row per instrument
 
 
 def test_english_charts_need_no_chinese_font_and_leave_matplotlib_as_it_was(tmp_path, monkeypatch):
@@ -138,7 +138,7 @@ def test_english_charts_need_no_chinese_font_and_leave_matplotlib_as_it_was(tmp_
     result = CliRunner().invoke(main, ["timeline", "--data", str(DATA), "--jurisdiction", "jp", "-o", str(svg)])
     assert result.exit_code == 0, result.output
     text = svg.read_text(encoding="utf-8")
-    assert "jp · Act on Promotion of Research and Development, and Utilizati" in text
+    assert "Japan · Act on Promotion of Research and Development, and Utilizati" in text
     assert "CJK" not in text
     chinese = CliRunner().invoke(main, ["timeline", "--data", str(DATA), "--lang", "zh", "-o", str(svg)])
     assert chinese.exit_code == 2

@@ -249,7 +249,8 @@ def test_compare_by_concept_lists_article_references(tmp_path):
     result = runner.invoke(main, ["compare", "--by", "concept", "--plot", str(plot), "--format", "csv", "--data", DATA])
     assert result.exit_code == 0, result.output
     svg = plot.read_text(encoding="utf-8")
-    # the heatmap labels its columns with words and explains its values
+    # the heatmap labels its rows and columns with words and explains its values
     assert "Disclosure of interaction with an AI" in svg
+    assert "South Korea" in svg and "Council of Europe" in svg
     assert "number of provisions on the concept (editorial mapping)" in svg
     assert "chatbot-disclosure" not in svg
