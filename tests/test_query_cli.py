@@ -238,6 +238,12 @@ def test_ad_hoc_query_from_file(tmp_path):
     assert int(result.output.splitlines()[1]) > 80
 
 
+def test_a_query_file_that_cannot_be_read_is_one_line(tmp_path):
+    result = kg("--file", str(tmp_path / "missing.rq"))
+    assert result.exit_code == 2
+    assert result.stderr == f"cannot read the query file {tmp_path / 'missing.rq'}: No such file or directory\n"
+
+
 def test_json_output_is_standard_sparql_results():
     result = kg("timeline", "-p", "instrument=eu-ai-act", "--format", "json")
     data = json.loads(result.output)
