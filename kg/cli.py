@@ -1,7 +1,10 @@
-"""The ``kg`` command line: a thin layer over :mod:`kg.pipeline`.
+"""The ``kg`` command line: a thin layer over the façade :mod:`kg.api`.
 
-Heavy libraries (rdflib, pandas) are imported inside the commands so that
-``kg --help`` starts instantly. Domain errors become clean messages in one place.
+Each command parses its options, calls one façade function and prints what it
+returns with the formatters (:mod:`kg.output`, :mod:`kg.formats`, :mod:`kg.progress`);
+it imports nothing else from ``kg`` (tests/test_cli.py checks). The façade keeps
+heavy libraries out of its imports, so ``kg --help`` starts instantly. Domain
+errors become clean messages in one place.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 
 import click
 
-from kg import DEFAULT_BASE_IRI, __version__
+from kg import api
 from kg.errors import KgError
 from kg.output import RdfFormat
 
@@ -82,7 +85,7 @@ def data_option(command: Callable[..., None]) -> Callable[..., None]:
 def base_iri_option(command: Callable[..., None]) -> Callable[..., None]:
     return click.option(
         "--base-iri",
-        default=DEFAULT_BASE_IRI,
+        default=api.BASE_IRI,
         show_default=True,
         help="Base under which resource IRIs are minted ({base}instrument/{id}, ...).",
     )(command)
@@ -107,13 +110,10 @@ def results_options(format_help: str) -> Callable[[Callable[..., None]], Callabl
     return decorate
 
 
-STORES = ("auto", "memory", "oxigraph")
-
-
 def store_option(command: Callable[..., None]) -> Callable[..., None]:
     return click.option(
         "--store",
-        type=click.Choice(STORES),
+        type=click.Choice(api.STORES),
         default="auto",
         show_default=True,
         help="Local engine: oxigraph (fast embedded store) or memory (rdflib); auto picks oxigraph.",
@@ -135,8 +135,6 @@ def credentials_from(user: str | None, password_env: str | None, token_env: str 
     """The credentials the options name (secrets from the environment, never from the command line)."""
     import os
 
-    from kg.sparql import Credentials
-
     def secret(var: str, option: str) -> str:
         value = os.environ.get(var)
         if value is None:
@@ -148,19 +146,18 @@ def credentials_from(user: str | None, password_env: str | None, token_env: str 
     if token_env and user:
         raise click.UsageError("give either --user (Basic) or --token-env (bearer), not both")
     if token_env:
-        return Credentials(token=secret(token_env, "--token-env"))
+        return api.credentials(token=secret(token_env, "--token-env"))
     if user:
-        return Credentials(user=user, password=secret(password_env, "--password-env") if password_env else "")
+        return api.credentials(user=user, password=secret(password_env, "--password-env") if password_env else "")
     return None
 
 
 @contextmanager
 def progress_bar(data_dir: Path) -> Iterator[Any]:
     """A progress bar on stderr for building from ``data_dir`` (drawn only on a terminal)."""
-    from kg.pipeline import build_steps
     from kg.progress import TerminalProgress
 
-    progress = TerminalProgress(build_steps(data_dir))
+    progress = TerminalProgress(api.build_steps(data_dir))
     try:
         yield progress
     finally:
@@ -173,7 +170,7 @@ def check_data_dir(data_dir: Path) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="kg")
+@click.version_option(api.VERSION, prog_name="kg")
 def main() -> None:
     """Knowledge graph of AI legislation: build, validate, export and summarise it."""
 
@@ -193,18 +190,16 @@ def main() -> None:
 @reports_errors
 def build(data_dir: Path, out_dir: Path, base_iri: str, quiet: bool) -> None:
     """Validate the tables, build the graph, write OUT/graph.ttl and OUT/graph.html, then show a summary."""
-    from kg.pipeline import build as run_build
-
     check_data_dir(data_dir)
     with progress_bar(data_dir) as progress:
-        result = run_build(data_dir, out_dir, base_iri=base_iri, on_step=progress)
+        result = api.build(data_dir, out_dir, base_iri=base_iri, on_step=progress)
     if quiet:
         click.echo(result.turtle_path)
         return
     click.echo(f"Wrote {result.turtle_path}: {result.triples} triples from {result.rows} rows in {data_dir}.")
     click.echo(f"Wrote {result.html_path}: the interactive graph browser (open it in a web browser).")
     click.echo()
-    _echo_summary(result.graph)
+    _echo_summary(result.summary)
 
 
 @main.command()
@@ -215,11 +210,9 @@ def validate(data_dir: Path) -> None:
 
     Every problem is reported at once as path:line[:column]: message; exit status 2 if any.
     """
-    from kg.pipeline import validate as run_validation
-
     check_data_dir(data_dir)
     with progress_bar(data_dir) as progress:
-        result = run_validation(data_dir, on_step=progress)
+        result = api.validate(data_dir, on_step=progress)
     click.echo(
         f"OK: {result.rows} rows in {result.tables} tables are valid,"
         f" and the graph ({result.triples} triples) conforms to the SHACL shapes."
@@ -231,7 +224,7 @@ def validate(data_dir: Path) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice([*(f.value for f in RdfFormat), "graphml", "gexf", "csv"]),
+    type=click.Choice([*(f.value for f in RdfFormat), *api.NETWORK_FORMATS, "csv"]),
     default=RdfFormat.turtle.value,
     show_default=True,
     help="RDF serialisation, the typed network as GraphML or GEXF (for Gephi or Cytoscape),"
@@ -248,33 +241,28 @@ def validate(data_dir: Path) -> None:
 @reports_errors
 def export(data_dir: Path, fmt: str, output: str, base_iri: str) -> None:
     """Build the graph and export it as Turtle, N-Triples, JSON-LD, RDF/XML, GraphML, GEXF or CSV tables."""
-    from kg.cache import cached_build
-    from kg.pipeline import export as run_export
-    from kg.pipeline import export_csv, graph_of
-
     check_data_dir(data_dir)
     if fmt == "csv" and output == "-":
         raise click.UsageError("--format csv writes a folder of tables: give it with --output DIR")
-    with progress_bar(data_dir) as progress:
-        cached = cached_build(data_dir, base_iri=base_iri, on_step=progress)
     if fmt == "csv":
-        graph = graph_of(cached)
-        written = export_csv(graph, data_dir, Path(output))
-        click.echo(f"Wrote {len(written)} files to {output} ({len(graph)} triples as tables).", err=True)
+        with progress_bar(data_dir) as progress:
+            tables = api.export_tables(data_dir, Path(output), base_iri=base_iri, on_step=progress)
+        click.echo(f"Wrote {len(tables.files)} files to {output} ({tables.triples} triples as tables).", err=True)
         return
     target = None if output == "-" else Path(output)
-    data = run_export(cached, fmt, target)
+    with progress_bar(data_dir) as progress:
+        exported = api.export(data_dir, fmt, target, base_iri=base_iri, on_step=progress)
     if target is None:
-        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(exported.data)
         sys.stdout.flush()
     else:
-        click.echo(f"Wrote {target} ({cached.triples} triples, {fmt}).", err=True)
+        click.echo(f"Wrote {target} ({exported.triples} triples, {fmt}).", err=True)
 
 
 @main.command()
 @click.option(
     "--by",
-    type=click.Choice(["model", "type", "force", "topic", "concept"]),
+    type=click.Choice(api.COMPARE_BY),
     required=True,
     help="Compare jurisdictions by legislative model, instrument type, binding force, topic, or comparison"
     " concept (cells list the provisions on each concept, as article references).",
@@ -298,11 +286,8 @@ def compare(by: str, fmt: str, plot: Path | None, data_dir: Path) -> None:
     (the mapping of provisions to concepts is an editorial classification), and the heatmap
     counts them.
     """
-    from kg.analysis import comparison
-    from kg.pipeline import load_graph
-
     check_data_dir(data_dir)
-    result = comparison(load_graph(data_dir), by)
+    result = api.compare(data_dir, by)
     matrix = result.matrix
     if fmt == "csv":
         click.echo(matrix.to_csv(), nl=False)
@@ -314,9 +299,7 @@ def compare(by: str, fmt: str, plot: Path | None, data_dir: Path) -> None:
         rows = [[str(j), *map(str, values)] for j, values in zip(matrix.index, matrix.values, strict=True)]
         click.echo(format_table(["jurisdiction", *map(str, matrix.columns)], rows))
     if plot:
-        from kg.plots import heatmap
-
-        heatmap(result.counts, plot, title=result.title, legend=result.legend, labels=result.labels)
+        api.heatmap(result, plot)
         click.echo(f"Wrote {plot}.", err=True)
 
 
@@ -343,11 +326,8 @@ def _markdown(frame: Any) -> str:
 @reports_errors
 def timeline(jurisdictions: tuple[str, ...], output: Path, lang: str, data_dir: Path) -> None:
     """Chart the events of each jurisdiction over time, with the instruments labelled."""
-    from kg.pipeline import load_graph
-    from kg.plots import timeline_chart
-
     check_data_dir(data_dir)
-    timeline_chart(load_graph(data_dir), output, jurisdictions=list(jurisdictions) or None, lang=lang)
+    api.timeline(data_dir, output, jurisdictions=jurisdictions, lang=lang)
     click.echo(f"Wrote {output}.")
 
 
@@ -370,16 +350,11 @@ def timeline(jurisdictions: tuple[str, ...], output: Path, lang: str, data_dir: 
 @reports_errors
 def stats(coverage: bool, fmt: str, data_dir: Path) -> None:
     """Show counts per class and per jurisdiction, or (--coverage) the coverage report."""
-    from kg.pipeline import load_graph
-
     check_data_dir(data_dir)
-    graph = load_graph(data_dir)
     if not coverage:
-        _echo_summary(graph)
+        _echo_summary(api.summary(data_dir))
         return
-    from kg.coverage import report
-
-    click.echo(report(graph, fmt=fmt), nl=False)
+    click.echo(api.coverage_report(data_dir, fmt), nl=False)
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -446,14 +421,10 @@ def query(
       kg query status-on-date -p jurisdiction=eu -p date=2025-03-01 --format csv
       kg query search -p text=深度合成 --lang zh
     """
-    from kg import presets as preset_lib
-
-    folder = queries_dir or preset_lib.DEFAULT_QUERIES
     if list_presets:
-        catalogue = preset_lib.load_presets(folder)
         rows = [
             (p.name, p.title, ", ".join(f"{q.name}:{q.type}{'' if q.required else '?'}" for q in p.parameters))
-            for p in catalogue.values()
+            for p in api.presets(queries_dir).values()
         ]
         from kg.output import format_table
 
@@ -462,74 +433,36 @@ def query(
     chosen = [x for x in (name, query_file, query_text) if x]
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of NAME, --file or --sparql (or --list)")
-    backend = _backend(endpoint, graph_iri, timeout, data_dir, store, credentials_from(user, password_env, token_env))
+    credentials = credentials_from(user, password_env, token_env)
+    if not endpoint:
+        check_data_dir(data_dir)
+    where = api.open_store(
+        data_dir, store=store, endpoint=endpoint, graph_iri=graph_iri, timeout=timeout, credentials=credentials
+    )
     values = _parse_params(params)
-    if name:
-        catalogue = preset_lib.load_presets(folder)
-        if name not in catalogue:
-            import difflib
-
-            close = difflib.get_close_matches(name, list(catalogue), n=3, cutoff=0.5)
-            hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
-            raise preset_lib.PresetError(f"unknown preset {name!r}{hint}; available: {', '.join(catalogue)}")
-        preset = catalogue[name]
-        if any(p.name == "lang" for p in preset.parameters):
-            values.setdefault("lang", lang)
-    else:
-        if values:
-            raise click.UsageError("-p parameters apply to presets only")
-        text = query_file.read_text(encoding="utf-8") if query_file else query_text
-        import dataclasses
-
-        # The header only names the query; the text itself is run as given, so error lines match the user's.
-        header = preset_lib.parse_preset("ad-hoc", "# title: ad-hoc query\n" + str(text))
-        preset = dataclasses.replace(header, query=str(text))
+    if values and not name:
+        raise click.UsageError("-p parameters apply to presets only")
 
     def resolved(kind: str, text: str, found: str, title: str) -> None:
         click.echo(f"{kind} {text!r}: {found}" + (f" ({title})" if title else ""), err=True)
 
-    bound = preset_lib.bind(preset, values, backend, on_resolve=resolved)
-    if not endpoint and not allow_service and preset_lib.uses_service(bound):
-        from kg.sparql import QueryError
-
-        raise QueryError(
-            "the query has a SERVICE clause, which would contact another server from a query on the local data;"
-            " pass --allow-service to let it"
-        )
-    if preset.is_construct:
-        from kg.ontology import graph_prefixes
-        from kg.output import serialize_ntriples
-
-        turtle = serialize_ntriples(backend.construct(bound), RdfFormat.turtle, graph_prefixes(DEFAULT_BASE_IRI))
-        sys.stdout.buffer.write(turtle)
+    answer = api.query(
+        where,
+        preset=name,
+        text=query_text,
+        file=query_file,
+        params=values,
+        lang=lang,
+        queries_dir=queries_dir,
+        allow_service=allow_service,
+        on_resolve=resolved,
+    )
+    if answer.turtle is not None:
+        sys.stdout.buffer.write(answer.turtle)
         return
     from kg.formats import ResultFormat, render
 
-    click.echo(render(backend.select(bound), ResultFormat(fmt), base=DEFAULT_BASE_IRI), nl=False)
-
-
-def _backend(
-    endpoint: str | None,
-    graph_iri: str | None,
-    timeout: float,
-    data_dir: Path,
-    store: str = "auto",
-    credentials: Any = None,
-) -> Any:
-    """Where queries run: a server, or the cached build in the fast store or in rdflib."""
-    from kg.sparql import LocalBackend, OxigraphBackend, RemoteBackend
-
-    if endpoint:
-        return RemoteBackend(endpoint, timeout=timeout, default_graph=graph_iri, credentials=credentials)
-    from kg.cache import cached_build
-
-    check_data_dir(data_dir)
-    cached = cached_build(data_dir)
-    if store == "memory":
-        from kg.pipeline import graph_of
-
-        return LocalBackend(graph_of(cached))
-    return OxigraphBackend.open(cached.store)
+    click.echo(render(answer.results, ResultFormat(fmt), base=api.BASE_IRI), nl=False)
 
 
 @main.command()
@@ -547,17 +480,12 @@ def status(as_of: str | None, jurisdiction: str | None, fmt: str, lang: str, sto
     'next' column gives the next scheduled stage after the date.
     """
     from kg.formats import ResultFormat, render
-    from kg.presets import load_presets, run, today
 
-    backend = _backend(None, None, 0, data_dir, store)
-    date = as_of or today()
-    values = {"date": date, "lang": lang}
-    if jurisdiction:
-        values["jurisdiction"] = jurisdiction
-    results = run(load_presets()["status-on-date"], values, backend)
+    check_data_dir(data_dir)
+    answer = api.status(api.open_store(data_dir, store=store), as_of=as_of, jurisdiction=jurisdiction, lang=lang)
     if fmt == "table":
-        click.echo(f"Status as of {date}" + ("" if as_of else " (today; choose another date with --as-of)"))
-    click.echo(render(results, ResultFormat(fmt), base=DEFAULT_BASE_IRI), nl=False)
+        click.echo(f"Status as of {answer.date}" + ("" if as_of else " (today; choose another date with --as-of)"))
+    click.echo(render(answer.results, ResultFormat(fmt), base=api.BASE_IRI), nl=False)
 
 
 @main.command()
@@ -588,16 +516,9 @@ def push(
     The server must answer as a Graph Store does (201 or 204), and the triples are then
     counted through the query endpoint: success is reported only when all arrived.
     """
-    from kg.cache import cached_build
-    from kg.pipeline import rdf_bytes
-    from kg.sparql import masked, push_graph
-
     check_data_dir(data_dir)
-    if query_endpoint is None and endpoint.rstrip("/").endswith("/store"):
-        query_endpoint = endpoint.rstrip("/")[: -len("store")] + "query"  # Oxigraph's and Fuseki's layout
-    cached = cached_build(data_dir)
-    counted = push_graph(
-        rdf_bytes(cached, RdfFormat.ntriples),
+    pushed = api.push(
+        data_dir,
         endpoint,
         graph_iri=graph_iri,
         timeout=timeout,
@@ -605,8 +526,9 @@ def push(
         query_endpoint=query_endpoint,
     )
     target = "graph " + graph_iri if graph_iri else "default graph"
+    counted = pushed.counted
     checked = f"; {counted} counted on the server" if counted is not None else "; not counted: give --query-endpoint"
-    click.echo(f"Pushed {cached.triples} triples to {masked(endpoint)} ({target}{checked}).")
+    click.echo(f"Pushed {pushed.triples} triples to {pushed.endpoint} ({target}{checked}).")
 
 
 @main.command()
@@ -628,17 +550,12 @@ def viz(
     data_dir: Path, output: Path, jurisdictions: tuple[str, ...], preset: str | None, params: tuple[str, ...], lang: str
 ) -> None:
     """Write the interactive, offline HTML graph browser."""
-    from kg.output import write_atomic
-    from kg.pipeline import load_graph
-    from kg.viz import render_html, select_graph
-
     check_data_dir(data_dir)
     if params and not preset:
         raise click.UsageError("-p parameters need --preset")
-    graph = load_graph(data_dir)
-    shown = select_graph(graph, jurisdictions=list(jurisdictions), preset=preset, params=_parse_params(params))
-    write_atomic(output, render_html(shown, lang=lang).encode("utf-8"))
-    click.echo(f"Wrote {output} ({len(shown)} triples shown).")
+    values = _parse_params(params)
+    shown = api.viz(data_dir, output, jurisdictions=jurisdictions, preset=preset, params=values, lang=lang)
+    click.echo(f"Wrote {output} ({shown} triples shown).")
 
 
 @main.command()
@@ -665,8 +582,6 @@ def serve(data_dir: Path, host: str, port: int, base_iri: str, lang: str, allow_
     with an HTML page or, by content negotiation, Turtle, N-Triples or JSON-LD. Paths map onto
     --base-iri, so the same paths work behind a w3id redirect. Stop with Ctrl+C.
     """
-    from kg.pipeline import serve as run_serve
-
     check_data_dir(data_dir)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Warning: listening on {host} makes the graph readable by other machines (read-only).", err=True)
@@ -679,7 +594,7 @@ def serve(data_dir: Path, host: str, port: int, base_iri: str, lang: str, allow_
         sys.stdout.flush()
 
     with progress_bar(data_dir) as progress:
-        run_serve(
+        api.serve(
             data_dir,
             host=host,
             port=port,
@@ -692,17 +607,16 @@ def serve(data_dir: Path, host: str, port: int, base_iri: str, lang: str, allow_
     click.echo("Stopped.")
 
 
-def _echo_summary(graph: Any) -> None:
+def _echo_summary(summary: Any) -> None:
     from kg.output import format_table
-    from kg.stats import class_counts, jurisdiction_counts
 
     click.echo("Instances per class")
-    click.echo(format_table(["class", "count"], class_counts(graph)))
+    click.echo(format_table(["class", "count"], summary.classes))
     click.echo()
     click.echo("Per jurisdiction")
     rows = [
         (j.jurisdiction, j.name_en, j.name_zh, j.instruments, j.hard_law, j.soft_law, j.articles, j.events)
-        for j in jurisdiction_counts(graph)
+        for j in summary.jurisdictions
     ]
     headers = ["id", "jurisdiction", "名称", "instruments", "hard law", "soft law", "articles", "events"]
     click.echo(format_table(headers, rows))

@@ -10,8 +10,9 @@ Every file is a complete SPARQL 1.1 query that runs unchanged in any engine: eac
 parameter has a ``VALUES ?name { ... }`` block holding its default (``UNDEF`` for
 "none" or "today", the example for a required parameter). ``kg`` binds a parameter
 by replacing the data of its blocks with an RDF term (serialised, never pasted as
-raw text); the blocks are found by a tokenizer that skips comments, strings and
-IRIs, so nothing else in the query text is touched. The files use the
+raw text); the blocks are found by parsing the query (:mod:`kg.queryparse`), so a
+comment or a string that mentions a block is never touched, and nothing else in
+the query text changes: the bound query is still plain SPARQL for any server. The files use the
 parenthesised form ``VALUES (?name) { (...) }``, which rdflib's engine joins first
 (the bare form makes it enumerate property paths over the whole graph).
 """
@@ -26,10 +27,11 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import PresetError
+from kg.errors import PresetError, QueryError
 from kg.terms import XSD, Term, local_id
 
 if TYPE_CHECKING:
+    from kg.queryparse import ValuesBlock
     from kg.sparql import Backend, Results
 
 # The presets ship inside the package (kg/queries/*.rq), read through importlib.resources.
@@ -67,17 +69,16 @@ class Preset:
 
     @property
     def is_construct(self) -> bool:
-        return re.search(r"^\s*CONSTRUCT\b", _strip_comments(self.query), re.MULTILINE | re.IGNORECASE) is not None
+        """Whether the query is a CONSTRUCT (read by the parser: its results are triples, not rows)."""
+        from kg.queryparse import parse_query
+
+        return parse_query(self.query).form == "CONSTRUCT"
 
     def parameter(self, name: str) -> Parameter:
         for p in self.parameters:
             if p.name == name:
                 return p
         raise KeyError(name)
-
-
-def _strip_comments(query: str) -> str:
-    return "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("#"))
 
 
 def load_presets(directory: Path | str | Traversable = DEFAULT_QUERIES) -> dict[str, Preset]:
@@ -182,65 +183,62 @@ def today() -> str:
     return datetime.datetime.now(datetime.UTC).date().isoformat()
 
 
-# A SPARQL token, for finding VALUES blocks outside comments, strings and IRIs.
-_TOKENS = re.compile(
-    r"""
-      (?P<comment>\#[^\n]*)
-    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'
-                |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<values>\bVALUES\s*(?P<paren>\(\s*)?[?$](?P<var>[A-Za-z_][A-Za-z0-9_]*)\s*(?(paren)\))\s*\{)
-    | (?P<close>\})
-    | (?P<other>[^\#"'<}Vv]+|.)
-    """,
-    re.VERBOSE | re.DOTALL | re.IGNORECASE,
-)
-
-
-def code_only(query: str) -> str:
-    """The query with comments, strings and IRIs blanked out: what is left are keywords, variables, names."""
-    return "".join(
-        " " if token.lastgroup in ("comment", "string", "iri") else token.group(0) for token in _TOKENS.finditer(query)
-    )
-
-
 def uses_service(query: str) -> bool:
-    """Whether the query has a SERVICE clause (the keyword, not the word in a comment, string or IRI)."""
-    return re.search(r"\bSERVICE\b", code_only(query), re.IGNORECASE) is not None
+    """Whether the query has a SERVICE clause, as the parser reads it (not the word in a comment, string or IRI).
 
-
-def values_blocks(query: str) -> list[tuple[str, int, int, bool]]:
-    """Every single-variable VALUES block, ``VALUES ?name { ... }`` or ``VALUES (?name) { (...) }``.
-
-    Each is (name, start, end, parenthesised), start and end delimiting the text between the braces.
+    A query that rdflib's grammar cannot read but that never spells ``SERVICE`` (escapes
+    expanded) has no SERVICE clause: it is left to the engine, which reports its own syntax
+    error or runs syntax rdflib lacks. One that spells it must parse to be trusted.
     """
-    blocks: list[tuple[str, int, int, bool]] = []
-    open_block: tuple[str, int, bool] | None = None
-    for token in _TOKENS.finditer(query):
-        if token.group("values") is not None and open_block is None:
-            open_block = (token.group("var"), token.end(), token.group("paren") is not None)
-        elif token.group("close") is not None and open_block is not None:
-            blocks.append((open_block[0], open_block[1], token.start(), open_block[2]))
-            open_block = None
-    return blocks
+    import re
+
+    from kg.queryparse import parse_query
+
+    try:
+        return parse_query(query).has_service
+    except QueryError:
+        def char(found: re.Match[str]) -> str:
+            code = int(found.group(1) or found.group(2), 16)
+            return chr(code) if code < 0x110000 else ""
+
+        unescaped = re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})", char, query)
+        if "service" in unescaped.lower():
+            raise
+        return False
+
+
+def values_blocks(query: str) -> list[ValuesBlock]:
+    """Every single-variable VALUES block, ``VALUES ?name { ... }`` or ``VALUES (?name) { (...) }``, as parsed."""
+    from kg.queryparse import parse_query
+
+    return list(parse_query(query).blocks)
 
 
 def set_values(query: str, terms: Mapping[str, Term | tuple[Term, ...]]) -> str:
-    """The query with the data of each bound parameter's VALUES blocks replaced by its term(s), one row each."""
-    blocks = values_blocks(query)
+    """The query with the data of each bound parameter's VALUES blocks replaced by its term(s), one row each.
+
+    The blocks are found by parsing the query, so only real blocks are touched; the
+    result is the query's text with nothing else changed, valid SPARQL for any engine.
+    """
+    if not terms:
+        return query
+    from kg.queryparse import parse_query
+
+    parsed = parse_query(query)
     for name in terms:
-        if not any(block[0] == name for block in blocks):
+        if not any(block.variable == name for block in parsed.blocks):
             raise PresetError(f"the query has no 'VALUES (?{name}) {{ ... }}' block to bind parameter {name!r} in")
+    text = parsed.text
     parts: list[str] = []
     position = 0
-    for var, start, end, parenthesised in blocks:
-        if var in terms:
-            value = terms[var]
+    for block in parsed.blocks:
+        if block.variable in terms:
+            value = terms[block.variable]
             items = [t.n3() for t in (value if isinstance(value, tuple) else (value,))]
-            data = " ".join(f"({t})" for t in items) if parenthesised else " ".join(items)
-            parts.extend((query[position:start], f" {data} "))
-            position = end
-    parts.append(query[position:])
+            data = " ".join(f"({t})" for t in items) if block.parenthesised else " ".join(items)
+            parts.extend((text[position : block.start], f" {data}"))
+            position = block.end
+    parts.append(text[position:])
     return "".join(parts)
 
 

@@ -45,6 +45,40 @@ def test_every_command_has_help(runner, command):
     assert result.output.startswith("Usage: main")
 
 
+def kg_modules_imported_by(path: Path) -> set[str]:
+    """Every ``kg`` module a source file imports, at any depth in it (``from kg import api`` is kg.api)."""
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.split(".")[0] == "kg"}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module == "kg":
+                found |= {f"kg.{alias.name}" for alias in node.names}
+            elif node.module.startswith("kg."):
+                found.add(node.module)
+        elif isinstance(node, ast.ImportFrom) and node.level > 0:
+            found.add("relative import")
+    return found
+
+
+def test_the_cli_imports_only_the_facade_the_formatters_and_the_errors():
+    import kg.cli
+
+    allowed = {"kg.api", "kg.errors", "kg.output", "kg.formats", "kg.progress"}
+    assert kg_modules_imported_by(Path(kg.cli.__file__)) == allowed
+
+
+def test_the_import_rule_sees_every_form_of_import(tmp_path):
+    source = tmp_path / "x.py"
+    source.write_text(
+        "import kg.presets\nfrom kg import sparql\nfrom kg.cache import cached_build\nimport os\n"
+        "def f():\n    from kg.viz import render_html\n    import kg.graph as g\n"
+    )
+    assert kg_modules_imported_by(source) == {"kg.presets", "kg.sparql", "kg.cache", "kg.viz", "kg.graph"}
+
+
 def test_version(runner):
     result = runner.invoke(main, ["--version"])
     assert result.output == "kg, version 0.1.0\n"

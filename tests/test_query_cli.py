@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from kg.cli import main
-from kg.presets import PresetError, load_presets, parse_preset, set_values, values_blocks
+from kg.presets import PresetError, bind, load_presets, parse_preset, set_values, values_blocks
 
 from .conftest import DATA
 
@@ -131,7 +131,6 @@ def test_parameters_are_bound_as_terms_not_pasted():
         'SELECT ?x WHERE { VALUES ?text { "x" } BIND(?text AS ?x) }',
     )
     hostile = '" } ; DROP ALL ; SELECT * { "'
-    from kg.presets import bind
 
     query = bind(preset, {"text": hostile}, backend=None)  # text parameters need no lookup
     assert 'VALUES ?text { "\\" } ; DROP ALL ; SELECT * { \\"" }' in query  # the bare form, kept bare
@@ -139,21 +138,82 @@ def test_parameters_are_bound_as_terms_not_pasted():
     assert [str(row[0]) for row in result] == [hostile]
 
 
-def test_values_blocks_are_found_outside_comments_strings_and_iris():
+def test_values_blocks_are_found_by_the_parser_not_in_comments_strings_or_iris():
     from kg.terms import Term
 
     query = (
         '# VALUES ?p { "in a comment" }\n'
         'SELECT ?a WHERE { VALUES ?p { "default" } FILTER(?a < ?b) ?s <http://x/VALUES?p=1> "VALUES ?p { }" .\n'
-        "  { SELECT ?a WHERE { VALUES ?p { UNDEF } BIND(?p AS ?a) } } }"
+        "  { SELECT ?a WHERE { VALUES ?p # VALUES ?p { 1 }\n { UNDEF } BIND(?p AS ?a) } } }"
     )
-    assert [block[0] for block in values_blocks(query)] == ["p", "p"]
+    assert [block.variable for block in values_blocks(query)] == ["p", "p"]
     bound = set_values(query, {"p": Term.literal("v")})
-    assert bound.count('VALUES ?p { "v" }') == 2
+    assert bound == (
+        '# VALUES ?p { "in a comment" }\n'
+        'SELECT ?a WHERE { VALUES ?p { "v" } FILTER(?a < ?b) ?s <http://x/VALUES?p=1> "VALUES ?p { }" .\n'
+        '  { SELECT ?a WHERE { VALUES ?p # VALUES ?p { 1 }\n { "v" } BIND(?p AS ?a) } } }'
+    )
     parenthesised = set_values('SELECT * WHERE { VALUES ( ?p ) { ("x") } }', {"p": Term.literal("v")})
     assert parenthesised == 'SELECT * WHERE { VALUES ( ?p ) { ("v") } }'
-    assert '# VALUES ?p { "in a comment" }' in bound
-    assert '<http://x/VALUES?p=1> "VALUES ?p { }"' in bound
+    empty = set_values("SELECT * WHERE { VALUES (?p) {} }", {"p": (Term.literal("v"), Term.literal("w"))})
+    assert empty == 'SELECT * WHERE { VALUES (?p) { ("v") ("w")} }'
+
+
+def test_a_preset_whose_comment_and_string_mention_the_parameter_binds_only_its_block(real_graph):
+    from kg.sparql import LocalBackend
+
+    preset = parse_preset(
+        "p",
+        "# title: t\n# param: name=j; type=jurisdiction; required; example=eu\n"
+        "PREFIX kg: <https://w3id.org/ai-legislation-kg/ontology#>\n"
+        "# VALUES (?j) { (<https://w3id.org/ai-legislation-kg/id/jurisdiction/cn>) }\n"
+        'SELECT ?note ?n WHERE { BIND("VALUES (?j) { (UNDEF) } # not a block" AS ?note)\n'
+        "  { SELECT (COUNT(?i) AS ?n) WHERE {\n"
+        "    VALUES (?j) { (<https://w3id.org/ai-legislation-kg/id/jurisdiction/us>) }\n"
+        "    ?i a kg:Instrument ; kg:jurisdiction ?j } } }",
+    )
+    backend = LocalBackend(real_graph)
+    query = bind(preset, {"j": "sg"}, backend)
+    assert "# VALUES (?j) { (<https://w3id.org/ai-legislation-kg/id/jurisdiction/cn>) }\n" in query
+    assert '"VALUES (?j) { (UNDEF) } # not a block"' in query
+    assert "VALUES (?j) { (<https://w3id.org/ai-legislation-kg/id/jurisdiction/sg>) }" in query
+    rows = backend.select(query).rows
+    singapore = backend.select(
+        "SELECT (COUNT(?i) AS ?n) WHERE { ?i a <https://w3id.org/ai-legislation-kg/ontology#Instrument> ;"
+        " <https://w3id.org/ai-legislation-kg/ontology#jurisdiction>"
+        " <https://w3id.org/ai-legislation-kg/id/jurisdiction/sg> }"
+    ).rows[0][0]
+    assert [(r[0].value, r[1].value) for r in rows] == [("VALUES (?j) { (UNDEF) } # not a block", singapore.value)]
+    assert int(singapore.value) > 0
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", True),
+        ("SELECT * WHERE { { SELECT ?s WHERE { SERVICE SILENT ?endpoint { ?s ?p ?o } } } }", True),
+        ("PREFIX x: <http://x/>\nCONSTRUCT { ?s ?p ?o } WHERE { OPTIONAL { service x:e { ?s ?p ?o } } }", True),
+        ('# SERVICE <http://e/> { ?s ?p ?o }\nSELECT ?s WHERE { ?s ?p "SERVICE <http://e/> { }" }', False),
+        ("SELECT ?s WHERE { ?s <http://example.org/SERVICE> ?o } # a SERVICE call", False),
+        ("PREFIX service: <http://x/>\nSELECT ?s WHERE { ?s service:p ?o }", False),
+    ],
+)
+def test_service_clauses_are_read_by_the_parser(query, expected):
+    from kg.presets import uses_service
+
+    assert uses_service(query) is expected
+
+
+def test_a_query_rdflib_cannot_read_is_left_to_the_engine_unless_it_spells_service():
+    from kg.errors import QueryError
+    from kg.presets import uses_service
+
+    assert uses_service("SELEC ?s") is False  # the engine says what is wrong, in its own words
+    for spelt in ("SELEC * { SERVICE <http://e/> {} }", "SELEC * { \\u0053ERVICE <http://e/> {} }"):
+        with pytest.raises(QueryError, match="query syntax error at line 1, column 1"):
+            uses_service(spelt)
+    result = CliRunner().invoke(main, ["query", "--sparql", "SELEC", "--data", DATA])
+    assert (result.exit_code, result.output) == (2, "query syntax error at line 1, column 6: expected [_]\n")
 
 
 def test_a_parameter_without_a_values_block_is_an_error():
@@ -167,7 +227,7 @@ def test_a_parameter_without_a_values_block_is_an_error():
 
 def test_every_preset_parameter_has_a_values_block_with_its_default():
     for preset in load_presets().values():
-        blocks = {block[0] for block in values_blocks(preset.query)}
+        blocks = {block.variable for block in values_blocks(preset.query)}
         assert {p.name for p in preset.parameters} <= blocks, preset.name
 
 
@@ -188,6 +248,12 @@ def test_ad_hoc_query_from_file(tmp_path):
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == "n"
     assert int(result.output.splitlines()[1]) > 80
+
+
+def test_a_query_file_that_cannot_be_read_is_one_line(tmp_path):
+    result = kg("--file", str(tmp_path / "missing.rq"))
+    assert result.exit_code == 2
+    assert result.stderr == f"cannot read the query file {tmp_path / 'missing.rq'}: No such file or directory\n"
 
 
 def test_json_output_is_standard_sparql_results():
