@@ -197,6 +197,7 @@ def uses_service(query: str) -> bool:
     try:
         return parse_query(query).has_service
     except QueryError:
+
         def char(found: re.Match[str]) -> str:
             code = int(found.group(1) or found.group(2), 16)
             return chr(code) if code < 0x110000 else ""
