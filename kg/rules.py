@@ -66,6 +66,9 @@ class Rules:
         self.later_refs: list[tuple[str, int, int, Field, Any]] = []
         self._known: dict[tuple[str, ...], list[str]] = {}
         self._row_rules: dict[str, list[Callable[[Row], None]]] = {}
+        self._columns: dict[str, dict[str, int]] = {}
+        # per table: (column, field, its tables with ids, whether they are all read) of each reference column
+        self._refs: dict[str, list[tuple[int, Field, tuple[str, ...], bool]]] = {}
 
     # -- streaming --
 
@@ -74,6 +77,16 @@ class Rules:
         self.where[table.name] = where
         self.first[table.name] = {}
         names = table.column_names
+        self._refs[table.name] = [
+            (
+                column,
+                spec,
+                tuple(r for r in spec.references if self.schema.table(r).has_id),
+                all(r in self.done for r in spec.references),
+            )
+            for column, spec in enumerate(table.fields, start=1)
+            if spec.references
+        ]
         rules: list[Callable[[Row], None]] = []
         local = {
             "instruments": self._instrument,
@@ -130,7 +143,11 @@ class Rules:
 
     def _column(self, table: str, name: str) -> int:
         """1-based position of a column, for locating a problem."""
-        return self.schema.table(table).column_names.index(name) + 1
+        columns = self._columns.get(table)
+        if columns is None:
+            names = self.schema.table(table).column_names
+            columns = self._columns[table] = {n: i for i, n in enumerate(names, start=1)}
+        return columns[name]
 
     def _problem(self, row: Row, column: int, message: str) -> None:
         self.problems.append(Problem(row.path, row.line, column, message))
@@ -139,9 +156,9 @@ class Rules:
         """Primary keys unique in their table, ids unique across tables."""
         first = self.first[table.name]
         key = row["id"] if table.has_id else tuple(row[k] for k in table.primary_key)
-        key_column = table.column_names.index(table.primary_key[0]) + 1
         line = first.get(key)
         if line is not None:
+            key_column = self._column(table.name, table.primary_key[0])
             shown = str(key) if table.has_id else "/".join(str(k) for k in key)
             self._problem(
                 row, key_column, f"duplicate key {shown!r} in {table.name}; first defined at {row.path}:{line}"
@@ -156,24 +173,26 @@ class Rules:
         else:
             self._problem(
                 row,
-                key_column,
+                self._column(table.name, "id"),
                 f"id {key!r} is already used at {self.where[owner]}:{self.first[owner][key]}; ids are unique across"
                 " all tables",
             )
 
     def _references(self, table: TableSchema, row: Row) -> None:
-        for column, spec in enumerate(table.fields, start=1):
-            if not spec.references:
-                continue
-            value = row[spec.name]
-            ready = all(r in self.done for r in spec.references)
+        values = row.values
+        for column, spec, targets, ready in self._refs[table.name]:
+            value = values[spec.name]
             for item in value if spec.is_list else (value,):
                 if item is None:
                     continue
-                if ready:
-                    self._reference(row.path, row.line, column, spec, item)
-                else:  # a table read later, or this one: checked once it is read
+                if not ready:  # a table read later, or this one: checked once it is read
                     self.later_refs.append((row.path, row.line, column, spec, item))
+                    continue
+                for target in targets:
+                    if item in self.first[target]:
+                        break
+                else:
+                    self._reference(row.path, row.line, column, spec, item)
 
     def _reference(self, path: str, line: int, column: int, spec: Field, item: Any) -> None:
         """A reference resolves to an id of one of the tables it names (unless one of them could not be read)."""
