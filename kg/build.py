@@ -27,8 +27,9 @@ from kg.shape import (
     ELI_DATES,
     ELI_RELATIONS,
     LINK_PROPERTIES,
-    RELATION_PROPERTIES,
+    SCHEME_TABLES,
     SDO_RELATIONS,
+    STATEMENTS,
     WIKIDATA_ENTITY,
     Column,
     base_of,
@@ -229,29 +230,21 @@ class GraphBuilder:
         self.add_entity("bodies", row)
 
     def add_topic(self, row: Row) -> None:
-        s = self.add_scheme_concept("topics", "topic", row)
-        self.add(s, SKOS.scopeNote, row["note"])
+        self.add_scheme_concept("topics", row)
 
     def add_comparison_concept(self, row: Row) -> None:
-        s = self.add_scheme_concept("concepts", "comparison-concept", row)
-        self.add_text(s, SKOS.definition, row["definition_en"], "en")
-        self.add_text(s, SKOS.definition, row["definition_zh"], "zh")
-        self.add(s, SKOS.scopeNote, row["note"])
+        self.add_scheme_concept("concepts", row)
 
-    def add_scheme_concept(self, table: str, scheme_name: str, row: Row) -> Nt:
-        """A row of a data-driven SKOS scheme (topics, comparison concepts): labels and broader links."""
+    def add_scheme_concept(self, table: str, row: Row) -> Nt:
+        """A row of a data-driven SKOS scheme (:data:`kg.shape.SCHEME_TABLES`): its columns and place in the scheme."""
         s = self.iri(table, row["id"])
-        scheme = scheme_iri(scheme_name)
-        self.remember(s, row)
+        scheme = scheme_iri(SCHEME_TABLES[table])
         self.add(s, RDF.type, SKOS.Concept)
         self.add(s, SKOS.inScheme, scheme)
         self.add(s, SKOS.notation, row["id"])
-        self.add_text(s, SKOS.prefLabel, row["label_en"], "en")
-        self.add_text(s, SKOS.prefLabel, row["label_zh"], "zh")
+        self.add_columns(table, s, row)  # labels, broader concept, definitions, note
         if row["broader"]:
-            broader = self.iri(table, row["broader"])
-            self.add(s, SKOS.broader, broader)
-            self.add(broader, SKOS.narrower, s)
+            self.add(self.iri(table, row["broader"]), SKOS.narrower, s)
         else:
             self.add(s, SKOS.topConceptOf, scheme)
             self.add(f"<{scheme}>", SKOS.hasTopConcept, s)
@@ -333,10 +326,19 @@ class GraphBuilder:
         self.add_columns(table, s, row)
         return s
 
+    def statement_ends(self, table: str, row: Row) -> tuple[Nt, URIRef, Nt]:
+        """Subject, predicate and object of a statement row, as :data:`kg.shape.STATEMENTS` declares them."""
+        shape = STATEMENTS[table]
+        return (
+            self.iri(shape.subject_table, row[shape.subject]),
+            shape.predicate_of(row),
+            self.iri(shape.object_table, row[shape.object]),
+        )
+
     def add_relation(self, row: Row) -> None:
         subject, obj, relation = row["subject"], row["object"], row["relation"]
-        s, o = self.iri("instruments", subject), self.iri("instruments", obj)
-        self._add_statement("relations", row, s, RELATION_PROPERTIES[relation], o, f"{subject}.{relation}.{obj}")
+        s, predicate, o = self.statement_ends("relations", row)
+        self._add_statement("relations", row, s, predicate, o, f"{subject}.{relation}.{obj}")
         if relation in ELI_RELATIONS:
             prop, subject_legal, object_legal = ELI_RELATIONS[relation]
             if (not subject_legal or subject in self.legal_resources) and (
@@ -347,14 +349,8 @@ class GraphBuilder:
             self.add(s, SDO_RELATIONS[relation], o)
 
     def add_party(self, row: Row) -> None:
-        self._add_statement(
-            "parties",
-            row,
-            self.iri("instruments", row["instrument"]),
-            KG.party,
-            self.iri("jurisdictions", row["party"]),
-            f"{row['instrument']}.{row['role']}.{row['party']}",
-        )
+        s, predicate, o = self.statement_ends("parties", row)
+        self._add_statement("parties", row, s, predicate, o, f"{row['instrument']}.{row['role']}.{row['party']}")
 
     def add_link(self, row: Row) -> None:
         subject = row["subject"]

@@ -8,8 +8,9 @@ N-Triples (which rdflib and the exports read) and as an on-disk Oxigraph store
 
 A build streams rows straight into the N-Triples file and bulk-loads it into the
 store, so no in-memory graph is ever made; it is written in a temporary folder
-and renamed into place, so a reader sees a whole build or none. The data folder is
-read once, and the key hashes exactly the bytes that are validated and built.
+and renamed into place, so a reader sees a whole build or none. A build first copies
+the data folder into its work folder (a snapshot on disk, whatever its size), and
+its key hashes exactly those bytes, which are the ones validated and built.
 
 Several data folders may share one cache ($KG_CACHE_DIR). A process marks the
 builds it uses with a shared file lock and a building process its work folder with
@@ -19,11 +20,13 @@ never one a process holds, and the work folders of killed builds go with the nex
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +38,7 @@ KEEP = 4  # cached builds kept; beyond these the least recently used ones go, ne
 LOCK_FILE = "in-use.lock"  # shared lock: a process uses the build; exclusive: it is being built or removed
 _HELD: dict[Path, int] = {}  # builds this process uses, with their lock's file descriptor
 NTRIPLES_FILE = "graph.nt"
+SNAPSHOT_FOLDER = "data"  # in a work folder: the copy of the data folder a build reads
 STORE_FOLDER = "oxigraph"
 COMPLETE_FILE = "build.json"  # written last: how many rows and distinct triples
 
@@ -50,17 +54,31 @@ def cache_dir(data_dir: Path | str) -> Path:
     return Path(data_dir).resolve().parent / "build" / ".cache"
 
 
-def fingerprint(data_dir: Path, base_iri: str = DEFAULT_BASE_IRI, *, files: dict[str, bytes] | None = None) -> str:
-    """A hash of the data folder's files (``files``: as already read), the package's code and the base IRI."""
-    from kg.tables import read_folder
+def fingerprint(
+    data_dir: Path, base_iri: str = DEFAULT_BASE_IRI, *, files: Mapping[str, bytes | Path] | None = None
+) -> str:
+    """A hash of the data folder's files (``files``: as already read or copied), the package's code and the base IRI.
+
+    Files are hashed in chunks, so a big folder is never held in memory.
+    """
+    from kg.scan import content_chunks
 
     digest = hashlib.sha256(f"{__version__}\n{base_iri}\n".encode())
     package = Path(__file__).resolve().parent
-    code = {p.name: p.read_bytes() for p in sorted(package.iterdir()) if p.is_file() and p.suffix in CODE_SUFFIXES}
-    for is_code, snapshot in ((True, code), (False, read_folder(data_dir) if files is None else files)):
+    code = {p.name: p for p in sorted(package.iterdir()) if p.is_file() and p.suffix in CODE_SUFFIXES}
+    folder = Path(data_dir)
+    data = files if files is not None else {p.name: p for p in sorted(folder.iterdir()) if p.is_file()}
+    for is_code, snapshot in ((True, code), (False, data)):
         for name, content in sorted(snapshot.items()):
+            try:
+                chunks = list(content_chunks(content)) if isinstance(content, bytes) else content_chunks(content)
+                part = hashlib.sha256()
+                for chunk in chunks:
+                    part.update(chunk)
+            except OSError:  # unreadable: the table loader reports it with its location
+                continue
             digest.update(f"{is_code}:{name}\n".encode())
-            digest.update(content)
+            digest.update(part.digest())
     return digest.hexdigest()[:24]
 
 
@@ -106,30 +124,34 @@ def cached_build(
 
     Raises :class:`~kg.errors.DataError` when the tables are invalid.
     """
-    from kg.tables import read_folder
-
     root = Path(folder) if folder else cache_dir(data_dir)
-    files = read_folder(data_dir)  # read once: the key hashes exactly the bytes that are validated and built
-    target = root / f"graph-{fingerprint(Path(data_dir), base_iri, files=files)}"
+    target = root / f"graph-{fingerprint(Path(data_dir), base_iri)}"
     if (target / COMPLETE_FILE).exists() and _use(target):
         return CachedBuild(target, base_iri)
     import pyoxigraph as ox
 
     from kg.build import write_ntriples
     from kg.graph import legal_force_ntriples
+    from kg.scan import snapshot_folder
     from kg.sparql import OxigraphBackend
     from kg.tables import load_dataset
 
-    dataset = load_dataset(data_dir, on_step=on_step, files=files)
-    rows = dataset.row_count()
-    as_of = dataset.schema.legal_force_as_of
+    created = not root.exists()
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".graph-", dir=root))
+    built = False
     building = _lock(work, exclusive=True)  # held while building: a later build knows this one is alive
     try:
+        # The data as it is now, copied: the key hashes exactly the bytes that are validated and built.
+        files = snapshot_folder(data_dir, work / SNAPSHOT_FOLDER)
+        target = root / f"graph-{fingerprint(Path(data_dir), base_iri, files=files)}"
+        dataset = load_dataset(data_dir, on_step=on_step, files=files)
+        rows = dataset.row_count()
+        as_of = dataset.schema.legal_force_as_of
         with (work / NTRIPLES_FILE).open("w", encoding="utf-8", newline="\n", buffering=1 << 20) as handle:
             write_ntriples(dataset, handle, base_iri=base_iri, on_step=on_step)
         del dataset  # the rows are written: free them before the bulk load needs memory
+        shutil.rmtree(work / SNAPSHOT_FOLDER)
         on_step("loading the fast store")
         store = ox.Store(str(work / STORE_FOLDER))
         store.bulk_load(path=str(work / NTRIPLES_FILE), format=ox.RdfFormat.N_TRIPLES)
@@ -148,9 +170,13 @@ def cached_build(
         except OSError:  # another process finished the same build first; keep theirs
             if not (target / COMPLETE_FILE).exists():
                 raise
+        built = True
     finally:
         shutil.rmtree(work, ignore_errors=True)
         os.close(building)
+        if created and not built:  # a failed first build leaves no cache folder behind (unless another filled it)
+            with contextlib.suppress(OSError):
+                root.rmdir()
     if not _use(target):  # removed in the instant between the rename and the lock: build again
         return cached_build(data_dir, base_iri=base_iri, folder=folder, on_step=on_step)
     _tidy(root)

@@ -3,12 +3,17 @@
 One module, read by the builder (tables -> RDF) and by every reader of the graph
 (statistics, the network, the page, the tables rebuilt from RDF), so that a reader
 never imports the builder and the two directions cannot drift apart. Plain columns
-are declared once in :data:`COLUMNS`; the few that need more than one triple are
-written and read by the builder and :mod:`kg.tabulate` explicitly.
+are declared once in :data:`COLUMNS`, which rows each table becomes in
+:data:`CLASSES` (entities), :data:`SCHEME_TABLES` (concepts of a data-driven SKOS
+scheme) and :data:`STATEMENTS` (reified statements), so the builder and
+:mod:`kg.tabulate` walk the same mapping in opposite directions. Only the
+original-language titles and texts and links' values need more than one triple and
+are written and read explicitly.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -125,9 +130,9 @@ def _provenance(*extra: Column) -> tuple[Column, ...]:
     )
 
 
-# Plain columns per table. Columns not listed here (ids, the instrument's titles, an article's
-# original-language heading and text, the relation statements, topics and concepts) are written
-# by the builder and read by kg.tabulate explicitly.
+# Plain columns per table. Columns not listed here (ids, the original-language title of an
+# instrument and heading and text of an article, and the subject, predicate and object of a
+# statement, see STATEMENTS) are written by the builder and read by kg.tabulate explicitly.
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "sources": (
         Column("kind", KG.sourceKind, "concept", "source-kind"),
@@ -150,6 +155,20 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("jurisdiction", KG.jurisdiction, "ref", "jurisdictions"),
         Column("name_en", RDFS.label, "en"),
         Column("name_zh", RDFS.label, "zh"),
+    ),
+    "topics": (
+        Column("broader", SKOS.broader, "ref", "topics"),
+        Column("label_en", SKOS.prefLabel, "en"),
+        Column("label_zh", SKOS.prefLabel, "zh"),
+        Column("note", SKOS.scopeNote, "text"),
+    ),
+    "concepts": (
+        Column("broader", SKOS.broader, "ref", "concepts"),
+        Column("label_en", SKOS.prefLabel, "en"),
+        Column("label_zh", SKOS.prefLabel, "zh"),
+        Column("definition_en", SKOS.definition, "en"),
+        Column("definition_zh", SKOS.definition, "zh"),
+        Column("note", SKOS.scopeNote, "text"),
     ),
     "instruments": _provenance(
         Column("jurisdiction", KG.jurisdiction, "ref", "jurisdictions"),
@@ -238,6 +257,43 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("date", DCTERMS.date, "date"),
     ),
     "links": _provenance(),
+}
+
+# Tables whose rows are concepts of a data-driven SKOS scheme: table -> the scheme's name
+# (kg.vocab.scheme_iri); each row also gets skos:notation (its id), skos:narrower on its
+# broader concept, or skos:topConceptOf and skos:hasTopConcept.
+SCHEME_TABLES = {"topics": "topic", "concepts": "comparison-concept"}
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A table whose rows are triples ``<subject> predicate <object>``, each reified with its provenance.
+
+    The subject and object are rows of the named tables; the predicate is either fixed
+    or read from a column through a mapping (e.g. ``relation`` through RELATION_PROPERTIES).
+    """
+
+    subject: str
+    subject_table: str
+    object: str
+    object_table: str
+    predicate: URIRef | None = None
+    predicate_column: str | None = None
+    predicates: dict[str, URIRef] | None = None
+
+    def predicate_of(self, row: Mapping[str, object]) -> URIRef:
+        """The predicate a row states."""
+        if self.predicate is not None:
+            return self.predicate
+        return self.predicates[str(row[self.predicate_column])]  # type: ignore[index]
+
+
+# Statement tables whose object is a row (links.csv's object is a value: see LINK_PROPERTIES).
+STATEMENTS = {
+    "relations": Statement(
+        "subject", "instruments", "object", "instruments", predicate_column="relation", predicates=RELATION_PROPERTIES
+    ),
+    "parties": Statement("instrument", "instruments", "party", "jurisdictions", predicate=KG.party),
 }
 
 # Classes of each entity table's rows (the first is the table's own class).

@@ -1,5 +1,10 @@
 """The graph back to the curated tables: the inverse of :mod:`kg.build`.
 
+It walks the same mapping as the builder (:mod:`kg.shape`): the entity tables'
+classes, the scheme tables' schemes, the statement tables' ends and every table's
+plain columns; only the original-language titles and texts and links' values are
+read explicitly.
+
 ``kg export --format csv --output DIR`` writes one CSV per table plus the schema;
 building from that folder gives a graph isomorphic to the original, which proves
 that nothing curated is lost on the way into RDF.
@@ -23,19 +28,18 @@ from kg.shape import (
     CLASSES,
     COLUMNS,
     LINK_PROPERTIES,
-    RELATION_PROPERTIES,
+    SCHEME_TABLES,
     SEGMENTS,
+    STATEMENTS,
     WIKIDATA_ENTITY,
     Column,
-    literal_in,
+    Statement,
     local_id,
 )
-from kg.vocab import CONCEPT_BASE, KG
+from kg.vocab import CONCEPT_BASE, KG, scheme_iri
 
 if TYPE_CHECKING:
     from rdflib import Graph
-
-PROPERTY_RELATIONS = {prop: name for name, prop in RELATION_PROPERTIES.items()}
 
 
 class Reader:
@@ -83,55 +87,37 @@ def graph_to_tables(graph: Graph, schema: Schema) -> dict[str, list[dict[str, st
         prefix = "/" + SEGMENTS[table] + "/"
         nodes = [n for n in graph.subjects(RDF.type, classes[0]) if prefix in str(n)]
         rows[table] = [{"id": local_id(n), **r.row(table, n), **_extra(graph, table, n)} for n in nodes]
-    rows["topics"] = [
-        {**_scheme_concept(graph, n), "note": str(graph.value(n, SKOS.scopeNote) or "")}
-        for n in graph.subjects(SKOS.inScheme, URIRef(CONCEPT_BASE + "topic"))
-    ]
-    rows["concepts"] = [
-        {
-            **_scheme_concept(graph, n),
-            "definition_en": literal_in(graph, n, SKOS.definition, "en"),
-            "definition_zh": literal_in(graph, n, SKOS.definition, "zh"),
-            "note": str(graph.value(n, SKOS.scopeNote) or ""),
-        }
-        for n in graph.subjects(SKOS.inScheme, URIRef(CONCEPT_BASE + "comparison-concept"))
-    ]
-    rows["relations"], rows["parties"], rows["links"] = [], [], []
+    for table, scheme in SCHEME_TABLES.items():
+        nodes = list(graph.subjects(SKOS.inScheme, scheme_iri(scheme)))
+        rows[table] = [{"id": local_id(n), **r.row(table, n)} for n in nodes]
+    statements: dict[object, tuple[str, Statement, str | None]] = {}
+    for table, shape in STATEMENTS.items():
+        rows[table] = []
+        if shape.predicate is not None:
+            statements[shape.predicate] = (table, shape, None)
+        for name, prop in (shape.predicates or {}).items():
+            statements[prop] = (table, shape, name)
+    rows["links"] = []
     link_schemes = {prop: scheme for scheme, prop in LINK_PROPERTIES.items()}
     for s in graph.subjects(RDF.type, KG.RelationStatement):
         subject, predicate, obj = (graph.value(s, p) for p in (RDF.subject, RDF.predicate, RDF.object))
-        if predicate == KG.party:
-            rows["parties"].append({"instrument": local_id(subject), "party": local_id(obj), **r.row("parties", s)})
-        elif predicate in PROPERTY_RELATIONS:
-            rows["relations"].append(
-                {
-                    "subject": local_id(subject),
-                    "relation": PROPERTY_RELATIONS[predicate],
-                    "object": local_id(obj),
-                    **r.row("relations", s),
-                }
-            )
-        else:
-            scheme = link_schemes[predicate]
-            value = str(obj)
-            if predicate == OWL.sameAs:
-                scheme = "wikidata" if value.startswith(WIKIDATA_ENTITY) else "eli"
-                value = value[len(WIKIDATA_ENTITY) :] if scheme == "wikidata" else value
-            rows["links"].append({"subject": local_id(subject), "scheme": scheme, "value": value, **r.row("links", s)})
+        if predicate in statements:
+            table, shape, name = statements[predicate]
+            row = {shape.subject: local_id(subject), shape.object: local_id(obj), **r.row(table, s)}
+            if name is not None:
+                row[str(shape.predicate_column)] = name
+            rows[table].append(row)
+            continue
+        scheme = link_schemes[predicate]
+        value = str(obj)
+        if predicate == OWL.sameAs:
+            scheme = "wikidata" if value.startswith(WIKIDATA_ENTITY) else "eli"
+            value = value[len(WIKIDATA_ENTITY) :] if scheme == "wikidata" else value
+        rows["links"].append({"subject": local_id(subject), "scheme": scheme, "value": value, **r.row("links", s)})
     for table in schema.tables:
         key = table.primary_key
         rows[table.name] = sorted(rows.get(table.name, []), key=lambda row: tuple(row[k] for k in key))
     return rows
-
-
-def _scheme_concept(graph: Graph, node: URIRef) -> dict[str, str]:
-    """Id, broader concept and labels of a concept of a data-driven scheme (topics, comparison concepts)."""
-    return {
-        "id": local_id(node),
-        "broader": local_id(graph.value(node, SKOS.broader)),
-        "label_en": literal_in(graph, node, SKOS.prefLabel, "en"),
-        "label_zh": literal_in(graph, node, SKOS.prefLabel, "zh"),
-    }
 
 
 def _extra(graph: Graph, table: str, node: URIRef) -> dict[str, str]:

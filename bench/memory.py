@@ -1,0 +1,74 @@
+"""Peak memory of validating and building one big table, each in a fresh process.
+
+Generates the curated data with one table scaled (bench/generate.py --only), then
+measures the tables' validation (``kg.tables.load_dataset``) and the cached build
+(validation, N-Triples, the on-disk Oxigraph store) as fresh processes: wall time and
+peak RSS (``ru_maxrss``). Prints the figures as JSON lines; the "Memory" section of
+RESULTS.md records them with the command and the date.
+
+    python bench/memory.py [--table articles] [--scale 1433] [--kinds validate build] [--data-out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+PROBE = r"""
+import json, resource, sys, time
+from pathlib import Path
+kind, data, cache = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+started = time.perf_counter()
+extra = {}
+if kind == "validate":
+    from kg.tables import load_dataset
+    extra["rows"] = load_dataset(data).row_count()
+else:
+    from kg.cache import cached_build
+    built = cached_build(data, folder=cache)
+    extra["rows"], extra["triples"] = built.rows, built.triples
+elapsed = time.perf_counter() - started
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"kind": kind, "seconds": round(elapsed, 1), "rss_mb": round(rss), **extra}))
+"""
+
+
+def measure(kind: str, data: Path, work: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, kind, str(data), str(work / f"cache-{kind}")],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=HERE.parent / "data", help="curated tables (default: data)")
+    parser.add_argument("--table", default="articles", help="the table to scale (default: articles)")
+    parser.add_argument("--scale", type=int, default=1433, help="copies of it (default: 1433, 1,000,234 articles)")
+    parser.add_argument("--kinds", nargs="+", default=["validate", "build"], choices=["validate", "build"])
+    parser.add_argument("--data-out", type=Path, help="keep the generated tables here (default: a temporary folder)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        data = args.data_out or work / "data"
+        counts = generate(args.data, data, args.scale, only=args.table)
+        print(json.dumps({"table": args.table, "rows": counts[args.table], "all_rows": sum(counts.values())}))
+        for kind in args.kinds:
+            print(json.dumps(measure(kind, data, work)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
