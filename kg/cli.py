@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from kg import api
-from kg.errors import KgError
+from kg.errors import DataError, KgError
 from kg.output import RdfFormat
 
 DEFAULT_DATA = Path("data")
@@ -204,15 +204,44 @@ def build(data_dir: Path, out_dir: Path, base_iri: str, quiet: bool) -> None:
 
 @main.command()
 @data_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per problem; json: the problems with their codes, for programs.",
+)
 @reports_errors
-def validate(data_dir: Path) -> None:
+def validate(data_dir: Path, fmt: str) -> None:
     """Check the tables (data/datapackage.json), then the graph's SHACL contract (kg/shapes.ttl).
 
     Every problem is reported at once as path:line[:column]: message; exit status 2 if any.
+    With --format json, the report is one JSON object on stdout: {"valid": ..., "problems":
+    [{path, line, column, message, code}]} (line and column 0: the whole file or row).
     """
+    import json
+
     check_data_dir(data_dir)
-    with progress_bar(data_dir) as progress:
-        result = api.validate(data_dir, on_step=progress)
+    try:
+        with progress_bar(data_dir) as progress:
+            result = api.validate(data_dir, on_step=progress)
+    except DataError as error:
+        if fmt != "json":
+            raise
+        report = {"valid": False, "problems": [p.to_json() for p in error.problems]}
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        raise SystemExit(error.exit_code) from None
+    if fmt == "json":
+        report = {
+            "valid": True,
+            "rows": result.rows,
+            "tables": result.tables,
+            "triples": result.triples,
+            "problems": [],
+        }
+        click.echo(json.dumps(report, indent=2))
+        return
     click.echo(
         f"OK: {result.rows} rows in {result.tables} tables are valid,"
         f" and the graph ({result.triples} triples) conforms to the SHACL shapes."

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One problem in the input, located as ``path:line:column``."""
+    """One problem in the input, located as ``path:line:column``, with a stable ``code`` for programs.
+
+    The code names the kind of problem (``unknown-value``, ``foreign-key``, ``shacl`` ...);
+    ``kg validate --format json`` reports it beside the message.
+    """
 
     path: str
     line: int
     column: int
     message: str
+    code: str = field(default="invalid", compare=False)
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
 
     def __str__(self) -> str:
         if self.line == 0:  # a problem with the whole file

@@ -149,8 +149,8 @@ class Rules:
             columns = self._columns[table] = {n: i for i, n in enumerate(names, start=1)}
         return columns[name]
 
-    def _problem(self, row: Row, column: int, message: str) -> None:
-        self.problems.append(Problem(row.path, row.line, column, message))
+    def _problem(self, row: Row, column: int, message: str, code: str) -> None:
+        self.problems.append(Problem(row.path, row.line, column, message, code))
 
     def _key(self, table: TableSchema, row: Row) -> None:
         """Primary keys unique in their table, ids unique across tables."""
@@ -161,7 +161,10 @@ class Rules:
             key_column = self._column(table.name, table.primary_key[0])
             shown = str(key) if table.has_id else "/".join(str(k) for k in key)
             self._problem(
-                row, key_column, f"duplicate key {shown!r} in {table.name}; first defined at {row.path}:{line}"
+                row,
+                key_column,
+                f"duplicate key {shown!r} in {table.name}; first defined at {row.path}:{line}",
+                "duplicate-key",
             )
             return
         first[key] = row.line
@@ -176,6 +179,7 @@ class Rules:
                 self._column(table.name, "id"),
                 f"id {key!r} is already used at {self.where[owner]}:{self.first[owner][key]}; ids are unique across"
                 " all tables",
+                "duplicate-id",
             )
 
     def _references(self, table: TableSchema, row: Row) -> None:
@@ -210,7 +214,11 @@ class Rules:
             known = self._known[spec.references] = sorted(ids)
         self.problems.append(
             Problem(
-                path, line, column, f"{item!r} in column {spec.name!r} is not an id in {target}{_suggest(item, known)}"
+                path,
+                line,
+                column,
+                f"{item!r} in column {spec.name!r} is not an id in {target}{_suggest(item, known)}",
+                "foreign-key",
             )
         )
 
@@ -226,17 +234,22 @@ class Rules:
                 self._column("instruments", "title_original"),
                 "title_original is required (the official title in the original language, with"
                 " title_original_lang); an instrument a source does not name has unnamed=yes instead",
+                "original-title",
             )
         elif (title is None) != (lang is None):
             missing = "title_original_lang" if lang is None else "title_original"
             self._problem(
-                row, self._column("instruments", missing), f"{missing} is required with the other original-title column"
+                row,
+                self._column("instruments", missing),
+                f"{missing} is required with the other original-title column",
+                "original-title",
             )
         elif lang is not None and not LANG_TAG_RE.match(lang):
             self._problem(
                 row,
                 self._column("instruments", "title_original_lang"),
                 f"{lang!r} is not a lower-case language tag such as en, zh, ko, pt or zh-hant",
+                "language-tag",
             )
 
     def _source(self, row: Row) -> None:
@@ -249,6 +262,7 @@ class Rules:
                 row,
                 self._column("sources", "url"),
                 f"source {row['id']!r} needs the full address of the page it was read on{shown}",
+                "source-address",
             )
         for column in ("publisher", "consulted"):
             if row[column] is None:
@@ -256,6 +270,7 @@ class Rules:
                     row,
                     self._column("sources", column),
                     f"source {row['id']!r} needs its {column} (every source that is not a seed document)",
+                    "source-details",
                 )
 
     def _link(self, row: Row) -> None:
@@ -266,6 +281,7 @@ class Rules:
                 row,
                 self._column("links", "value"),
                 f"{row['value']!r} is not a {row['scheme']} identifier ({example})",
+                "identifier",
             )
 
     def _event(self, row: Row) -> None:
@@ -275,6 +291,7 @@ class Rules:
                 row,
                 self._column("events", "part"),
                 f"'part' applies to {', '.join(PARTIAL_EVENT_TYPES)} events, not to {row['type']!r}",
+                "event-part",
             )
 
     def _evidence(self, row: Row) -> None:
@@ -288,19 +305,25 @@ class Rules:
         column = self._column(row.table, "verification")
         cited = [row["source"], *row.values.get("corroborated_by", ())]
         if level == "official" and not any(self.kinds.get(s) == "official" for s in cited):
-            self._problem(row, column, "verification 'official' needs an official source in source or corroborated_by")
+            self._problem(
+                row,
+                column,
+                "verification 'official' needs an official source in source or corroborated_by",
+                "verification",
+            )
         elif level == "secondary-corroborated" and len(set(cited)) < 2:
             self._problem(
                 row,
                 column,
                 "verification 'secondary-corroborated' needs a second, independent source in corroborated_by",
+                "verification",
             )
 
     def _article(self, row: Row) -> None:
         """An article's texts come with their kind and language, and it applies from one of its act's own dates."""
 
-        def problem(column: str, message: str) -> None:
-            self._problem(row, self._column("articles", column), message)
+        def problem(column: str, message: str, code: str = "article-text") -> None:
+            self._problem(row, self._column("articles", column), message, code)
 
         if all(row[c] is None for c in ARTICLE_TEXTS):
             problem("text_zh", "an article needs a text or a heading (text_original, text_zh, text_en or a heading)")
@@ -323,15 +346,24 @@ class Rules:
                 )
         lang = row["original_lang"]
         if (row["text_original"] or row["heading_original"]) and lang is None:
-            problem("original_lang", "original_lang is required with text_original or heading_original")
+            problem(
+                "original_lang", "original_lang is required with text_original or heading_original", "original-language"
+            )
         elif lang is not None and not (row["text_original"] or row["heading_original"]):
-            problem("original_lang", "original_lang is given but there is no text_original or heading_original")
+            problem(
+                "original_lang",
+                "original_lang is given but there is no text_original or heading_original",
+                "original-language",
+            )
         elif lang is not None and not LANG_TAG_RE.match(lang):
-            problem("original_lang", f"{lang!r} is not a lower-case language tag such as ko, ja, it or pt")
+            problem(
+                "original_lang", f"{lang!r} is not a lower-case language tag such as ko, ja, it or pt", "language-tag"
+            )
         elif lang in ("en", "zh"):
             problem(
                 "original_lang",
                 f"an original in {lang!r} goes in text_{lang} with text_{lang}_kind=original, not in text_original",
+                "original-language",
             )
         if row["applies_from"]:
             self._applies_from(slim(row, ("instrument", "applies_from")))
@@ -356,6 +388,7 @@ class Rules:
                     column,
                     f"event {event_id!r} is a date of {event['instrument']!r}, which is neither {row['instrument']!r}"
                     " nor an instrument related to it in relations.csv",
+                    "applies-from",
                 )
                 return
         if event["type"] not in APPLICATION_EVENTS:
@@ -364,12 +397,14 @@ class Rules:
                 column,
                 f"event {event_id!r} is of type {event['type']!r}; an article applies from an"
                 f" {' or '.join(APPLICATION_EVENTS)} event",
+                "applies-from",
             )
         elif event["superseded_by"]:
             self._problem(
                 row,
                 column,
                 f"event {event_id!r} was superseded by {event['superseded_by']!r}; use the date that replaced it",
+                "applies-from",
             )
 
     def _related(self) -> set[tuple[Any, Any]]:
@@ -398,6 +433,7 @@ class Rules:
                     1,
                     f"instrument {row['id']!r} has no dated event; add one to events.csv (e.g. when it was adopted,"
                     " published or proposed)",
+                    "undated-instrument",
                 )
 
 
@@ -411,7 +447,9 @@ def _check_supersession(events: list[Row], col_superseded: int, problems: list[P
         if later is None:
             continue
         if later is row:
-            problems.append(Problem(row.path, row.line, col_superseded, "an event cannot supersede itself"))
+            problems.append(
+                Problem(row.path, row.line, col_superseded, "an event cannot supersede itself", "superseded-by")
+            )
             continue
         date, other = str(row["date"]), str(later["date"])
         common = min(len(date), len(other))
@@ -423,6 +461,7 @@ def _check_supersession(events: list[Row], col_superseded: int, problems: list[P
                     col_superseded,
                     f"superseded by {later['id']!r} dated {other}, after this event's own date {date}; a postponement"
                     " happens before the date it postpones",
+                    "superseded-by",
                 )
             )
 
@@ -449,6 +488,7 @@ def _check_event_order(events: list[Row], column: int, problems: list[Problem]) 
                     column,
                     f"event dated {date} is before its instrument {row['instrument']!r} was proposed"
                     f" ({proposed}, {proposal.location})",
+                    "event-order",
                 )
             )
 
@@ -488,7 +528,13 @@ def _check_acyclic(table_rows: list[Row], column: str, col: int, problems: list[
     for start, row in rows.items():
         if entry[start] is not None:
             problems.append(
-                Problem(row.path, row.line, col, f"{column!r} chain from {start!r} loops back through {entry[start]!r}")
+                Problem(
+                    row.path,
+                    row.line,
+                    col,
+                    f"{column!r} chain from {start!r} loops back through {entry[start]!r}",
+                    "cycle",
+                )
             )
 
 
@@ -518,7 +564,7 @@ def _check_based_on_cycles(relations: list[Row], problems: list[Problem]) -> Non
             target = edge["object"]
             if target in on_trail:  # a back edge closes a cycle
                 path = " -> ".join([*trail[on_trail[target] :], target])
-                problems.append(Problem(edge.path, edge.line, 1, f"cycle in based_on relations: {path}"))
+                problems.append(Problem(edge.path, edge.line, 1, f"cycle in based_on relations: {path}", "cycle"))
             elif target not in done:
                 on_trail[target] = len(trail)
                 trail.append(target)

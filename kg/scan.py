@@ -150,7 +150,13 @@ class TableScan:
 
     def _unchanged(self) -> None:
         if self._stat() != self._signature:
-            raise DataError([Problem(self.where, 0, 0, "changed while it was being read; run the command again")])
+            raise DataError(
+                [
+                    Problem(
+                        self.where, 0, 0, "changed while it was being read; run the command again", "changed-while-read"
+                    )
+                ]
+            )
 
     def check(self, problems: list[Problem]) -> bool:
         """The first reading: encoding, quoting, the csv module's field limit, emptiness and the header.
@@ -161,15 +167,19 @@ class TableScan:
         try:
             stream = self._open()
         except FileNotFoundError:
-            problems.append(Problem(where, 0, 0, f"file is missing; datapackage.json declares table {table.name!r}"))
+            problems.append(
+                Problem(where, 0, 0, f"file is missing; datapackage.json declares table {table.name!r}", "missing-file")
+            )
             return False
         except IsADirectoryError:
             problems.append(
-                Problem(where, 0, 0, f"is a folder, not a file; table {table.name!r} needs a CSV file here")
+                Problem(
+                    where, 0, 0, f"is a folder, not a file; table {table.name!r} needs a CSV file here", "not-a-file"
+                )
             )
             return False
         except OSError as exc:
-            problems.append(Problem(where, 0, 0, f"cannot be read: {exc.strerror or exc}"))
+            problems.append(Problem(where, 0, 0, f"cannot be read: {exc.strerror or exc}", "unreadable"))
             return False
         with stream:
             self._signature = self._stat()
@@ -192,7 +202,7 @@ class TableScan:
                 with self._open() as again:
                     line, column, byte = _locate_bad_utf8(again)
                 problems.append(
-                    Problem(where, line, column, f"invalid UTF-8 byte 0x{byte:02x}; save the file as UTF-8")
+                    Problem(where, line, column, f"invalid UTF-8 byte 0x{byte:02x}; save the file as UTF-8", "encoding")
                 )
                 return False
         if not quotes.finish():
@@ -200,7 +210,7 @@ class TableScan:
                 quoting = _locate_quoting_error_in(_text_lines(again))
             if quoting is not None:
                 line, column, message = quoting
-                problems.append(Problem(where, line, column, message))
+                problems.append(Problem(where, line, column, message, "quoting"))
                 return False
         if too_long is not None:
             problems.append(
@@ -209,11 +219,12 @@ class TableScan:
                     records + 1,
                     0,
                     f"a field is too long to read ({too_long}); the limit is {self.schema.max_field_length} characters",
+                    "too-long",
                 )
             )
             return False
         if header is None:
-            problems.append(Problem(where, 1, 1, "file is empty; the first line must be the header"))
+            problems.append(Problem(where, 1, 1, "file is empty; the first line must be the header", "empty-file"))
             return False
         return _check_header(header, table, where, problems)
 
@@ -415,17 +426,17 @@ def _check_header(header: list[str], table: TableSchema, where: str, problems: l
     seen: set[str] = set()
     for column, name in enumerate(header, start=1):
         if name in seen:
-            problems.append(Problem(where, 1, column, f"duplicate column {name!r}"))
+            problems.append(Problem(where, 1, column, f"duplicate column {name!r}", "header"))
         elif name not in expected:
             problems.append(
-                Problem(where, 1, column, f"unknown column {name!r}; expected columns: {', '.join(expected)}")
+                Problem(where, 1, column, f"unknown column {name!r}; expected columns: {', '.join(expected)}", "header")
             )
         seen.add(name)
     for name in expected:
         if name not in seen:
-            problems.append(Problem(where, 1, len(header) + 1, f"missing column {name!r}"))
+            problems.append(Problem(where, 1, len(header) + 1, f"missing column {name!r}", "header"))
     if len(problems) == before:
-        problems.append(Problem(where, 1, 1, f"columns are out of order; expected: {', '.join(expected)}"))
+        problems.append(Problem(where, 1, 1, f"columns are out of order; expected: {', '.join(expected)}", "header"))
     return False
 
 
@@ -440,7 +451,9 @@ def _parse_cells(
     """
     width = len(table.fields)
     if len(cells) > width:
-        problems.append(Problem(where, line, width + 1, f"row has {len(cells)} fields but the header has {width}"))
+        problems.append(
+            Problem(where, line, width + 1, f"row has {len(cells)} fields but the header has {width}", "field-count")
+        )
     elif len(cells) < width:
         missing = ", ".join(f.name for f in table.fields[len(cells) :])
         problems.append(
@@ -449,6 +462,7 @@ def _parse_cells(
                 line,
                 len(cells) + 1,
                 f"row has {len(cells)} fields but the header has {width} (missing: {missing})",
+                "field-count",
             )
         )
     values: dict[str, Any] = {}
@@ -457,9 +471,17 @@ def _parse_cells(
         try:
             values[spec.name] = _parse_cell(cell, spec, schema) if len(cells) == width else _raw(cell, spec, schema)
         except ValueError as exc:
-            problems.append(Problem(where, line, column, str(exc)))
+            problems.append(Problem(where, line, column, str(exc), getattr(exc, "code", "invalid-value")))
             values[spec.name] = _raw(cell, spec, schema)
     return values
+
+
+class CellError(ValueError):
+    """A cell's value is invalid; ``code`` names how (see :class:`kg.errors.Problem`)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _raw(cell: str, spec: Field, schema: Schema) -> Any:
@@ -471,25 +493,28 @@ def _raw(cell: str, spec: Field, schema: Schema) -> Any:
 
 def _parse_cell(cell: str, spec: Field, schema: Schema) -> Any:
     if len(cell) > schema.max_field_length:
-        raise ValueError(
-            f"value in column {spec.name!r} is {len(cell)} characters long; the limit is {schema.max_field_length}"
+        raise CellError(
+            "too-long",
+            f"value in column {spec.name!r} is {len(cell)} characters long; the limit is {schema.max_field_length}",
         )
     control = CONTROL_RE.search(cell)
     if control:
-        raise ValueError(
+        raise CellError(
+            "control-character",
             f"value in column {spec.name!r} contains the control character U+{ord(control.group(0)):04X}, which"
-            " RDF/XML and GraphML cannot hold; remove it (line breaks and tabs are fine)"
+            " RDF/XML and GraphML cannot hold; remove it (line breaks and tabs are fine)",
         )
     if cell == "":
         if spec.required:
-            raise ValueError(f"missing required value in column {spec.name!r}")
+            raise CellError("required", f"missing required value in column {spec.name!r}")
         return () if spec.is_list else None
     if spec.is_list:
         parts = cell.split(schema.list_separator)
         if any(p == "" for p in parts):
-            raise ValueError(
+            raise CellError(
+                "empty-list-item",
                 f"empty item in list column {spec.name!r}: {cell!r}; separate items with a single"
-                f" {schema.list_separator!r}"
+                f" {schema.list_separator!r}",
             )
         return tuple(_parse_scalar(p, spec, schema) for p in parts)
     return _parse_scalar(cell, spec, schema)
@@ -498,40 +523,45 @@ def _parse_cell(cell: str, spec: Field, schema: Schema) -> Any:
 def _parse_scalar(value: str, spec: Field, schema: Schema) -> Any:
     if spec.type == "id":
         if not schema.id_pattern.match(value):
-            raise ValueError(
+            raise CellError(
+                "invalid-id",
                 f"{value!r} in column {spec.name!r} is not a valid id: use lower-case ASCII letters and digits,"
-                " joined by single '-', '_' or '.'"
+                " joined by single '-', '_' or '.'",
             )
     elif spec.type == "date":
         return _parse_date(value, spec.name)
     elif spec.type == "decimal":
         if not DECIMAL_RE.match(value):
-            raise ValueError(f"{value!r} in column {spec.name!r} is not a decimal number such as 634 or 0.9")
+            raise CellError(
+                "not-a-number", f"{value!r} in column {spec.name!r} is not a decimal number such as 634 or 0.9"
+            )
     elif spec.type == "integer":
         if not value.isascii() or not value.isdigit():
-            raise ValueError(f"{value!r} in column {spec.name!r} is not a non-negative whole number")
+            raise CellError("not-a-number", f"{value!r} in column {spec.name!r} is not a non-negative whole number")
         return int(value)
     elif spec.type == "boolean":
         if value not in BOOLEANS:
-            raise ValueError(f"{value!r} in column {spec.name!r} must be 'yes' or 'no'")
+            raise CellError("not-yes-or-no", f"{value!r} in column {spec.name!r} must be 'yes' or 'no'")
         return BOOLEANS[value]
     elif spec.type == "url" and not URL_RE.match(value):
-        raise ValueError(f"{value!r} in column {spec.name!r} is not an http(s) URL")
+        raise CellError("not-a-url", f"{value!r} in column {spec.name!r} is not an http(s) URL")
     if spec.vocabularies:
         allowed = schema.allowed(spec)
         if value not in allowed:
-            raise ValueError(
+            raise CellError(
+                "unknown-value",
                 f"unknown value {value!r} in column {spec.name!r}{_suggest(value, allowed)};"
-                f" allowed: {', '.join(allowed)}"
+                f" allowed: {', '.join(allowed)}",
             )
         value = sys.intern(value)  # one string per vocabulary term, however many rows use it
     if spec.type == "text" and value != value.strip():
-        raise ValueError(f"value in column {spec.name!r} has leading or trailing whitespace")
+        raise CellError("whitespace", f"value in column {spec.name!r} has leading or trailing whitespace")
     if spec.type == "text" and spec.name not in FREE_TEXT:
         markup = MARKUP_RE.search(value)
         if markup:
-            raise ValueError(
-                f"value in column {spec.name!r} contains HTML markup {markup.group(0)!r}; text columns hold plain text"
+            raise CellError(
+                "markup",
+                f"value in column {spec.name!r} contains HTML markup {markup.group(0)!r}; text columns hold plain text",
             )
     return value
 
@@ -539,14 +569,18 @@ def _parse_scalar(value: str, spec: Field, schema: Schema) -> Any:
 def _parse_date(value: str, column: str) -> PartialDate:
     match = DATE_RE.match(value)
     if not match:
-        raise ValueError(f"{value!r} in column {column!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+        raise CellError("not-a-date", f"{value!r} in column {column!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = match.groups()
     if int(year) == 0:
-        raise ValueError(f"{value!r} in column {column!r} has year 0000, which no calendar has; years start at 0001")
+        raise CellError(
+            "not-a-date", f"{value!r} in column {column!r} has year 0000, which no calendar has; years start at 0001"
+        )
     if month is not None and not 1 <= int(month) <= 12:
-        raise ValueError(f"{value!r} in column {column!r} has no month {month}")
+        raise CellError("not-a-date", f"{value!r} in column {column!r} has no month {month}")
     if day is not None and not 1 <= int(day) <= calendar.monthrange(int(year), int(month))[1]:
-        raise ValueError(f"{value!r} in column {column!r} is not a real date: {year}-{month} has no day {day}")
+        raise CellError(
+            "not-a-date", f"{value!r} in column {column!r} is not a real date: {year}-{month} has no day {day}"
+        )
     return PartialDate(value)
 
 

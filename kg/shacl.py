@@ -46,7 +46,7 @@ def ill_typed_problems(graph: Graph, origins: dict[URIRef, Row]) -> list[Problem
             )
             row = origins.get(subject)
             where = (row.path, row.line) if row is not None else (shapes_path(), 0)
-            problems.append(Problem(where[0], where[1], 0, f"{subject.n3(graph.namespace_manager)} {message}"))
+            problems.append(Problem(where[0], where[1], 0, f"{subject.n3(graph.namespace_manager)} {message}", "shacl"))
     return problems
 
 
@@ -72,7 +72,7 @@ def shacl_problems(graph: Graph, origins: dict[URIRef, Row]) -> list[Problem]:
         text = f"SHACL: {focus.n3(names)}{prop} {message}{shown}"
         row = origins.get(focus)
         if row is not None:
-            problems.append(Problem(row.path, row.line, 0, text))
+            problems.append(Problem(row.path, row.line, 0, text, "shacl"))
         else:
-            problems.append(Problem(shapes_path(), 0, 0, text))
+            problems.append(Problem(shapes_path(), 0, 0, text, "shacl"))
     return sorted(set(problems))  # one message per problem even when two constraints catch it

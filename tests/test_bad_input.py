@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
+from kg.errors import Problem
 
 from .conftest import edit_csv
 
@@ -381,9 +383,60 @@ def previous_build(tiny_dir, tmp_path) -> Path:
     return out
 
 
+# The code of each problem of each case, as `kg validate --format json` reports it (kg.errors.Problem.code).
+CODES = {
+    "quote-after-closing-quote": ("quoting",),
+    "quote-inside-unquoted-field": ("quoting",),
+    "unclosed-quote": ("quoting",),
+    "non-utf8-bytes": ("encoding",),
+    "latin1-byte-in-title": ("encoding",),
+    "extra-column-in-row": ("field-count",),
+    "missing-columns-in-row": ("field-count",),
+    "unknown-header-column": ("header", "header"),
+    "oversized-field": ("too-long",),
+    "empty-file": ("empty-file",),
+    "missing-file": ("missing-file",),
+    "duplicate-id-in-table": ("duplicate-key",),
+    "duplicate-id-across-tables": ("duplicate-id",),
+    "duplicate-relation": ("duplicate-key",),
+    "dangling-jurisdiction": ("foreign-key",),
+    "dangling-topic-in-list": ("foreign-key",),
+    "dangling-source": ("foreign-key",),
+    "impossible-date": ("not-a-date",),
+    "date-wrong-format": ("not-a-date",),
+    "month-13": ("not-a-date",),
+    "event-before-proposal": ("event-order",),
+    "negative-votes": ("not-a-number",),
+    "votes-not-a-number": ("not-a-number",),
+    "unknown-enum-value": ("unknown-value",),
+    "unknown-binding-force": ("unknown-value",),
+    "empty-required-cell": ("required",),
+    "id-with-space": ("invalid-id",),
+    "id-non-ascii": ("invalid-id",),
+    "boolean-not-yes-no": ("not-yes-or-no",),
+    "table-path-is-a-folder": ("not-a-file",),
+    "field-over-the-csv-modules-limit": ("too-long",),
+    "year-zero": ("not-a-date",),
+    "nul-byte-in-a-title": ("control-character",),
+    "article-text-without-kind": ("article-text",),
+    "article-own-translation-of-nothing": ("article-text",),
+    "article-original-in-chinese-as-text-original": ("original-language",),
+    "article-applies-from-a-publication": ("applies-from",),
+    "article-unknown-concept-and-actor": ("foreign-key", "unknown-value"),
+    "no-title": ("required", "required"),
+    "based-on-cycle": ("cycle",),
+    "jurisdiction-parent-cycle": ("cycle", "cycle"),
+    "javascript-url": ("not-a-url",),
+    "html-in-title": ("markup",),
+    "script-in-title": ("markup",),
+    "several-problems": ("foreign-key", "not-a-date", "unknown-value"),
+}
+
+
 def test_the_corpus_has_at_least_30_cases():
     assert len(CASES) >= 30
     assert len({c.name for c in CASES}) == len(CASES)
+    assert set(CODES) == {c.name for c in CASES}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -402,9 +455,11 @@ def test_bad_input(case, tiny_dir, previous_build, tmp_path):
         assert result.stdout == ""
     assert snapshot(previous_build) == before
     assert not fresh.exists()
-    validate = CliRunner().invoke(main, ["validate", "--data", str(tiny_dir)])
+    validate = CliRunner().invoke(main, ["validate", "--data", str(tiny_dir), "--format", "json"])
     assert validate.exit_code == 2
-    assert validate.stderr.splitlines()[:-1] == [line.format(d=tiny_dir) for line in case.expected]
+    problems = json.loads(validate.stdout)["problems"]
+    assert [str(Problem(**p)) for p in problems] == [line.format(d=tiny_dir) for line in case.expected]
+    assert tuple(p["code"] for p in problems) == CODES[case.name]
 
 
 def test_missing_schema_file(tiny_dir):
@@ -419,3 +474,20 @@ def test_bom_and_crlf_are_valid_input(tiny_dir, tmp_path):
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
     result = CliRunner().invoke(main, ["build", "--data", str(tiny_dir), "--out", str(tmp_path / "out"), "-q"])
     assert result.exit_code == 0, result.output
+
+
+def test_validate_reports_json_for_programs(tiny_dir):
+    result = CliRunner().invoke(main, ["validate", "--data", str(tiny_dir), "--format", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"valid": True, "rows": 22, "tables": 15, "triples": 2296, "problems": []}
+    edit_csv(tiny_dir / "instruments.csv", "xa-ai-law,xa,law,", "xa-ai-law,xa,lawx,")
+    result = CliRunner().invoke(main, ["validate", "--data", str(tiny_dir), "--format", "json"])
+    assert result.exit_code == 2
+    (problem,) = json.loads(result.stdout)["problems"]
+    assert {k: problem[k] for k in ("path", "line", "column", "code")} == {
+        "path": f"{tiny_dir}/instruments.csv",
+        "line": 2,
+        "column": 3,
+        "code": "unknown-value",
+    }
+    assert problem["message"].startswith("unknown value 'lawx' in column 'type' (did you mean 'law'?); allowed: law,")
