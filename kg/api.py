@@ -417,16 +417,21 @@ def serve(
     on_step: Step = no_progress,
     on_ready: Callable[[list[Any], int], None] = lambda addresses, triples: None,
 ) -> None:
-    """Serve the built graph read-only until interrupted (see :mod:`kg.serve`); ServeError if it cannot listen."""
-    from kg.pipeline import serve as run_serve
+    """Serve the built graph read-only until interrupted: endpoint, editor, browser and IRIs (see :mod:`kg.serve`).
 
-    run_serve(
-        data_dir,
-        host=host,
-        port=port,
-        base_iri=base_iri,
-        lang=lang,
-        allow_service=allow_service,
-        on_step=on_step,
-        on_ready=on_ready,
-    )
+    The pages are made before the address is announced (``on_ready``: the addresses and the
+    graph's triple count), so the first visitor does not wait. Raises ServeError when the
+    address cannot be listened on, DataError when the tables are invalid.
+    """
+    from kg.cache import cached_build
+    from kg.serve import Site, addresses, bind_socket, run
+
+    cached = cached_build(data_dir, base_iri=base_iri, on_step=on_step)
+    sock = bind_socket(host, port)  # before the slow part: a port in use is said at once
+    site = Site(cached, lang=lang, allow_service=allow_service)
+    on_step("rendering the graph browser")
+    site.page("browser", site.browser_html)
+    on_step("preparing the query editor")
+    site.page("editor", site.editor_html)
+    on_ready(addresses(host, sock.getsockname()[1]), cached.triples)
+    run(site, sock)

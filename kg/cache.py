@@ -29,9 +29,13 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg import DEFAULT_BASE_IRI, __version__
 from kg.progress import Step, no_progress
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 CODE_SUFFIXES = (".py", ".ttl", ".html")
 KEEP = 4  # cached builds kept; beyond these the least recently used ones go, never one in use
@@ -108,6 +112,13 @@ class CachedBuild:
     def rows(self) -> int:
         """How many table rows it was built from."""
         return self._counts()["rows"]
+
+    def graph(self) -> Graph:
+        """Its rdflib graph, with the ontology's prefixes bound (parsed from the N-Triples)."""
+        from kg.ontology import graph_prefixes
+        from kg.terms import rdflib_graph
+
+        return rdflib_graph(self.ntriples.read_bytes(), prefixes=graph_prefixes(self.base_iri))
 
     def _counts(self) -> dict[str, int]:
         return json.loads((self.folder / COMPLETE_FILE).read_text(encoding="utf-8"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,8 +15,6 @@ from kg.tables import load_dataset
 
 if TYPE_CHECKING:
     from rdflib import Graph
-
-    from kg.serve import Address
 
 GRAPH_FILE = "graph.ttl"
 HTML_FILE = "graph.html"
@@ -70,9 +67,7 @@ def load_graph(data_dir: Path | str, *, base_iri: str = DEFAULT_BASE_IRI, on_ste
 
 def graph_of(cached: CachedBuild) -> Graph:
     """The rdflib graph of a cached build, with the ontology's prefixes bound."""
-    from kg.terms import rdflib_graph
-
-    return rdflib_graph(cached.ntriples.read_bytes(), prefixes=graph_prefixes(cached.base_iri))
+    return cached.graph()
 
 
 def rdf_bytes(cached: CachedBuild, fmt: RdfFormat) -> bytes:
@@ -164,33 +159,3 @@ def export(cached: CachedBuild, fmt: str, output: Path | None) -> bytes:
     if output is not None:
         write_atomic(output, data)
     return data
-
-
-def serve(
-    data_dir: Path | str,
-    *,
-    host: str = "127.0.0.1",
-    port: int = 8000,
-    base_iri: str = DEFAULT_BASE_IRI,
-    lang: str = "en",
-    allow_service: bool = False,
-    on_step: Step = no_progress,
-    on_ready: Callable[[list[Address], int], None] = lambda addresses, triples: None,
-) -> None:
-    """Serve the built graph read-only until interrupted: endpoint, editor, browser and IRIs.
-
-    The pages are made before the address is announced (``on_ready``: the addresses and the
-    graph's triple count), so the first visitor does not wait. Raises ServeError when the
-    address cannot be listened on, DataError when the tables are invalid.
-    """
-    from kg.serve import Site, addresses, bind_socket, run
-
-    cached = cached_build(data_dir, base_iri=base_iri, on_step=on_step)
-    sock = bind_socket(host, port)  # before the slow part: a port in use is said at once
-    site = Site(cached, lang=lang, allow_service=allow_service)
-    on_step("rendering the graph browser")
-    site.page("browser", site.browser_html)
-    on_step("preparing the query editor")
-    site.page("editor", site.editor_html)
-    on_ready(addresses(host, sock.getsockname()[1]), cached.triples)
-    run(site, sock)

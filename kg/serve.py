@@ -151,10 +151,9 @@ class Site:
 
     def browser_html(self) -> str:
         """The graph browser of ``kg build``, made from the served graph."""
-        from kg.pipeline import graph_of
         from kg.viz import render_html
 
-        return render_html(graph_of(self.cached), lang=self.lang)
+        return render_html(self.cached.graph(), lang=self.lang)
 
     def editor_html(self) -> str:
         """YASGUI with the presets as examples and completions from this graph's own terms."""
