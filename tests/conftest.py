@@ -12,10 +12,24 @@ DATA = REPO / "data"
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny"
 
 
+@pytest.fixture(scope="session")
+def session_cache(tmp_path_factory) -> Path:
+    """The build cache of the whole session (of each xdist worker: every worker has its own base temp)."""
+    return tmp_path_factory.getbasetemp() / "kg-cache"
+
+
 @pytest.fixture(autouse=True)
-def private_cache(tmp_path_factory, monkeypatch):
+def private_cache(session_cache, monkeypatch):
     """Cached builds go to a temporary folder, never into the repository's build/."""
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "kg-cache"))
+    monkeypatch.setenv("KG_CACHE_DIR", str(session_cache))
+
+
+@pytest.fixture(scope="session")
+def real_build(session_cache):
+    """The cached build of the real data, built once a session and shared (the one `kg query --data data` uses)."""
+    from kg.cache import cached_build
+
+    return cached_build(DATA, folder=session_cache)
 
 
 @pytest.fixture(scope="session")

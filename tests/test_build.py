@@ -19,7 +19,7 @@ from kg.output import RdfFormat, serialize
 from kg.tables import PartialDate, load_dataset
 from kg.vocab import ELI
 
-from .conftest import DATA, TINY, edit_csv
+from .conftest import TINY, edit_csv
 
 ID = "https://w3id.org/ai-legislation-kg/id/"
 
@@ -104,13 +104,11 @@ def test_other_exports_are_deterministic(real_dataset, fmt):
     assert serialize(build_graph(real_dataset), fmt) == serialize(build_graph(real_dataset), fmt)
 
 
-def test_exports_from_the_cache_equal_rdflibs(real_graph, tmp_path):
-    from kg.cache import cached_build
+def test_exports_from_the_cache_equal_rdflibs(real_graph, real_build):
     from kg.pipeline import rdf_bytes
 
-    cached = cached_build(DATA, folder=tmp_path)
     for fmt in (RdfFormat.ntriples, RdfFormat.turtle):
-        assert rdf_bytes(cached, fmt) == serialize(real_graph, fmt), fmt
+        assert rdf_bytes(real_build, fmt) == serialize(real_graph, fmt), fmt
 
 
 def test_turtle_from_ntriples_handles_awkward_terms():
@@ -145,13 +143,12 @@ def test_turtle_from_ntriples_handles_awkward_terms():
     assert isomorphic(Graph().parse(data=turtle, format="turtle"), Graph().parse(data=ntriples, format="nt"))
 
 
-def test_jsonld_is_compact_with_a_context_and_expands_to_the_same_triples(tmp_path):
+def test_jsonld_is_compact_with_a_context_and_expands_to_the_same_triples(real_build):
     import json
 
-    from kg.cache import cached_build
     from kg.pipeline import rdf_bytes
 
-    cached = cached_build(DATA, folder=tmp_path)
+    cached = real_build
     data = rdf_bytes(cached, RdfFormat.jsonld)
     document = json.loads(data)
     context = document["@context"]

@@ -29,6 +29,8 @@ from .conftest import DATA
 from .sparql_helpers import bound_query, comparable
 
 PRESETS = load_presets()
+# one Oxigraph server, loaded once, for the whole module: under pytest-xdist, all its tests go to one worker
+pytestmark = pytest.mark.xdist_group("oxigraph-server")
 
 
 def free_port() -> int:

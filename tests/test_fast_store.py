@@ -24,14 +24,14 @@ from .sparql_helpers import EXAMPLES
 PRESETS = load_presets()
 
 
-def test_presets_never_use_rdflib_on_the_fast_store(tmp_path, monkeypatch):
+def test_presets_never_use_rdflib_on_the_fast_store(real_build, monkeypatch):
     import rdflib
 
     def forbidden(*args: object, **kwargs: object) -> None:
         raise AssertionError("rdflib's SPARQL engine was used on the fast store")
 
     monkeypatch.setattr(rdflib.Graph, "query", forbidden)
-    backend = OxigraphBackend.open(cached_build(DATA, folder=tmp_path).store)
+    backend = OxigraphBackend.open(real_build.store)
     for name, preset in PRESETS.items():
         query = bind(preset, EXAMPLES.get(name, {}), backend)
         if preset.is_construct:
@@ -40,8 +40,8 @@ def test_presets_never_use_rdflib_on_the_fast_store(tmp_path, monkeypatch):
             assert backend.select(query).rows, name
 
 
-def test_a_query_process_does_not_import_rdflib(tmp_path):
-    env = {**os.environ, "KG_CACHE_DIR": str(tmp_path)}
+def test_a_query_process_does_not_import_rdflib(real_build):
+    env = {**os.environ, "KG_CACHE_DIR": str(real_build.folder.parent)}  # the session's cache: the graph is built
     code = (
         "import sys\n"
         "from click.testing import CliRunner\n"
@@ -50,7 +50,7 @@ def test_a_query_process_does_not_import_rdflib(tmp_path):
         "assert result.exit_code == 0, result.output\n"
         "print(len(result.output.splitlines()), 'rdflib' in sys.modules)\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True)  # builds the cache
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True)  # keeps the query's reading
     warm = subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True, text=True)
     assert warm.stdout.split() == ["16", "False"]
 

@@ -22,6 +22,8 @@ from kg.serve import negotiate
 ROOT = Path(__file__).resolve().parents[1]
 KG = str(Path(sys.executable).with_name("kg"))
 AI_ACT = URIRef("https://w3id.org/ai-legislation-kg/id/instrument/eu-ai-act")
+# one server and one Chromium for the whole module: under pytest-xdist, all its tests go to one worker
+pytestmark = pytest.mark.xdist_group("kg-serve")
 
 
 class Server:

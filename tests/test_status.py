@@ -14,11 +14,10 @@ from .conftest import DATA
 
 
 @pytest.fixture(scope="module")
-def backend(tmp_path_factory):
-    from kg.cache import cached_build
+def backend(real_build):
     from kg.sparql import OxigraphBackend
 
-    return OxigraphBackend.open(cached_build(DATA, folder=tmp_path_factory.mktemp("status")).store)
+    return OxigraphBackend.open(real_build.store)
 
 
 def status_on(backend, date: str, jurisdiction: str | None = None) -> dict[str, dict[str, str]]:
