@@ -14,6 +14,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from kg.network import to_networkx
+from kg.terms import local_id
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -38,7 +39,8 @@ def _top(net: nx.MultiDiGraph, jurisdiction: str) -> str:
 
 
 def _short(node: str) -> str:
-    return node.split(":", 1)[1].rsplit("/", 1)[-1]
+    """The row id of a network node key (``kind:IRI``)."""
+    return local_id(node.split(":", 1)[1])
 
 
 def comparison_matrix(graph: Graph, by: str) -> pd.DataFrame:
@@ -189,7 +191,7 @@ def provision_references(graph: Graph) -> pd.DataFrame:
     from rdflib import URIRef
     from rdflib.namespace import SKOS
 
-    from kg.shape import local_id, mapped_provisions
+    from kg.shape import mapped_provisions
     from kg.vocab import ELI
 
     cells: dict[str, dict[str, list[tuple[str, str, str]]]] = defaultdict(lambda: defaultdict(list))
@@ -246,7 +248,7 @@ def comparison(graph: Graph, by: str) -> Comparison:
     from rdflib import RDF, URIRef
     from rdflib.namespace import SKOS
 
-    from kg.shape import label_in, local_id
+    from kg.shape import label_in
     from kg.vocab import KG
 
     places = {local_id(j): label_in(graph, j, "en") for j in graph.subjects(RDF.type, KG.Jurisdiction)}
