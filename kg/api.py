@@ -171,8 +171,9 @@ def heatmap(result: Comparison, path: Path) -> Path:
 def timeline(data_dir: Path, output: Path, *, jurisdictions: Sequence[str] = (), lang: str = "en") -> Path:
     """Chart the events of each jurisdiction (or of those given) over time."""
     from kg.pipeline import load_graph
-    from kg.plots import timeline_chart
+    from kg.plots import plot_format, timeline_chart
 
+    plot_format(output)  # a wrong suffix is said before the graph is loaded
     timeline_chart(load_graph(data_dir), output, jurisdictions=list(jurisdictions) or None, lang=lang)
     return output
 

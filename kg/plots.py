@@ -67,14 +67,20 @@ def _style(texts: Iterable[str]) -> dict[str, object]:
     }
 
 
+def plot_format(path: Path) -> str:
+    """The chart format a path asks for (``.png`` or ``.svg``); PlotError otherwise, before any drawing."""
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise PlotError(f"{path}: plots are written as .png or .svg, not {suffix or 'no suffix'}")
+    return suffix
+
+
 def _save(figure: Figure, path: Path) -> None:
     from io import BytesIO
 
     from kg.output import write_atomic
 
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise PlotError(f"{path}: plots are written as .png or .svg, not {suffix or 'no suffix'}")
+    suffix = plot_format(path)
     buffer = BytesIO()
     metadata = {"Date": None} if suffix == ".svg" else {"Software": None}
     figure.savefig(buffer, format=suffix[1:], dpi=100, metadata=metadata, bbox_inches=None)

@@ -60,3 +60,17 @@ def edit_csv(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def same_graph(a, b) -> bool:
+    """Whether two rdflib graphs are isomorphic: with no blank node, that is the same set of triples.
+
+    rdflib's ``isomorphic`` canonicalises both graphs first, which takes seconds on the real data;
+    a graph without blank nodes needs no canonical form, so its triples are compared directly.
+    """
+    from rdflib import BNode
+    from rdflib.compare import isomorphic
+
+    if any(isinstance(term, BNode) for graph in (a, b) for triple in graph for term in triple):
+        return isomorphic(a, b)
+    return len(a) == len(b) and set(a) == set(b)

@@ -119,7 +119,8 @@ def test_timeline_chart_with_chinese_labels(tmp_path):
     assert result.exit_code == 0, result.output
     assert png_size(png) == (1400, 2786)  # 14 inches wide; 0.26 inch for each of the 101 instruments, plus 1.6
     svg = tmp_path / "timeline.svg"
-    assert CliRunner().invoke(main, ["timeline", "--data", str(DATA), "--lang", "zh", "-o", str(svg)]).exit_code == 0
+    svg_args = ["timeline", "--data", str(DATA), "--jurisdiction", "cn", "--lang", "zh", "-o", str(svg)]
+    assert CliRunner().invoke(main, svg_args).exit_code == 0
     text = svg.read_text(encoding="utf-8")
     assert "人工智能立法时间线：每行一部文件" in text  # the title is real text in a CJK font, not missing-glyph boxes
     assert "Noto Sans CJK" in text

@@ -368,20 +368,6 @@ def load_generator():
     return module
 
 
-def test_large_graphs_get_a_precomputed_layout_without_physics(tmp_path):
-    from kg.pipeline import load_graph
-    from kg.viz import PHYSICS_LIMIT, page_data
-
-    folder = tmp_path / "x2"
-    counts = load_generator().generate(Path(__file__).resolve().parents[1] / "data", folder, 2)
-    assert counts["instruments"] == 2 * 393
-    data = page_data(load_graph(folder))
-    assert len(data["nodes"]) > PHYSICS_LIMIT
-    assert data["physics"] is False
-    positions = [(n["x"], n["y"]) for n in data["nodes"]]
-    assert len(set(positions)) == len(positions)  # every node has its own place
-
-
 def test_small_graphs_keep_physics(tiny_dir, real_graph):
     from kg.viz import PHYSICS_LIMIT, page_data
 
@@ -461,6 +447,10 @@ def test_the_page_stays_usable_at_10000_nodes(browser, tmp_path):
     page = loaded.page
     try:
         assert page.evaluate("kgNetwork.body.data.nodes.length") == 10214
+        # past PHYSICS_LIMIT the layout comes precomputed (networkx), every node in its own place, physics off
+        assert page.evaluate("kgNetwork.physics.options.enabled") is False
+        places = page.evaluate("kgNetwork.body.data.nodes.get().map(n => [n.x, n.y])")
+        assert len({tuple(p) for p in places}) == len(places) == 10214
         shown = len(loaded.visible_ids())
         assert 0 < shown < 10214  # the overview: articles, bodies and topics hidden
         page.fill("#search", "AI Act")
