@@ -101,7 +101,12 @@ class GraphBuilder:
     """Writes the triples of each table as N-Triples lines to ``write``."""
 
     def __init__(
-        self, dataset: Dataset, base_iri: str, write: Callable[[str], object], *, track_origins: bool = False
+        self,
+        dataset: Dataset,
+        base_iri: str,
+        write: Callable[[str], object],
+        *,
+        on_origin: Callable[[Nt, Row], object] | None = None,
     ) -> None:
         self.dataset = dataset
         self.base = base_of(base_iri)
@@ -109,8 +114,8 @@ class GraphBuilder:
         self.vocabularies = dataset.schema.vocabularies
         self.legal_resources = {r["id"] for r in dataset.rows("instruments") if is_legal_resource(r)}
         self.eli_dates = _eli_dates(dataset.rows("events"), self.legal_resources)
-        # node -> the table row it came from (to report SHACL problems at file:line)
-        self.origins: dict[str, Row] | None = {} if track_origins else None
+        # told each node and the table row it came from (to report SHACL problems at file:line)
+        self.on_origin = on_origin
 
     # -- IRIs and literals --
 
@@ -153,8 +158,8 @@ class GraphBuilder:
             self.add(subject, predicate, nt_literal(text, lang=lang or language_of(text)))
 
     def remember(self, subject: Nt, row: Row) -> None:
-        if self.origins is not None:
-            self.origins[subject] = row
+        if self.on_origin is not None:
+            self.on_origin(subject, row)
 
     def term(self, table: str, column: Column, value: object) -> object:
         """The RDF value of one cell item, as :data:`kg.shape.COLUMNS` declares it."""
@@ -418,11 +423,24 @@ def _eli_dates(events: list[Row], legal: set[str]) -> dict[str, dict[URIRef, Par
 
 
 def write_ntriples(
-    dataset: Dataset, handle: IO[str], *, base_iri: str = DEFAULT_BASE_IRI, on_step: Step = no_progress
+    dataset: Dataset,
+    handle: IO[str],
+    *,
+    base_iri: str = DEFAULT_BASE_IRI,
+    on_step: Step = no_progress,
+    origins: IO[str] | None = None,
 ) -> None:
     """Stream the dataset's triples, the ontology included, to a text handle as N-Triples.
 
     A triple may be written twice (e.g. a concept both tables mention); every
-    consumer of N-Triples keeps one.
+    consumer of N-Triples keeps one. ``origins``, if given, gets a line
+    ``<node> TAB table file TAB line`` for each node built from a row (the table file relative
+    to the data folder), so problems found later in the graph can be reported at their rows.
     """
-    GraphBuilder(dataset, base_iri, handle.write).build(on_step)
+    paths = {table.name: table.path for table in dataset.schema.tables}
+
+    def origin(subject: Nt, row: Row) -> None:
+        assert origins is not None
+        origins.write(f"{subject}\t{paths[row.table]}\t{row.line}\n")
+
+    GraphBuilder(dataset, base_iri, handle.write, on_origin=origin if origins is not None else None).build(on_step)

@@ -4,7 +4,8 @@ The key hashes every file of the data folder, the package's own code and
 vocabulary files, and the base IRI, so a stale graph is never served: any change
 gives a new key and a rebuild. A cached build is a folder holding the graph as
 N-Triples (which rdflib and the exports read) and as an on-disk Oxigraph store
-(which ``kg query`` opens in milliseconds, whatever the graph's size).
+(which ``kg query`` opens in milliseconds, whatever the graph's size), and the table
+row each node came from (so ``kg validate`` reports a SHACL problem at its row).
 
 A build streams rows straight into the N-Triples file and bulk-loads it into the
 store, so no in-memory graph is ever made; it is written in a temporary folder
@@ -26,7 +27,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,9 +43,10 @@ KEEP = 4  # cached builds kept; beyond these the least recently used ones go, ne
 LOCK_FILE = "in-use.lock"  # shared lock: a process uses the build; exclusive: it is being built or removed
 _HELD: dict[Path, int] = {}  # builds this process uses, with their lock's file descriptor
 NTRIPLES_FILE = "graph.nt"
+ORIGINS_FILE = "origins.tsv"  # each node built from a row: <node> TAB table file TAB line
 SNAPSHOT_FOLDER = "data"  # in a work folder: the copy of the data folder a build reads
 STORE_FOLDER = "oxigraph"
-COMPLETE_FILE = "build.json"  # written last: how many rows and distinct triples
+COMPLETE_FILE = "build.json"  # written last: how many tables, rows and distinct triples
 
 
 def cache_dir(data_dir: Path | str) -> Path:
@@ -113,6 +115,25 @@ class CachedBuild:
         """How many table rows it was built from."""
         return self._counts()["rows"]
 
+    @property
+    def tables(self) -> int:
+        """How many tables it was built from."""
+        return self._counts()["tables"]
+
+    def locate(self, nodes: Collection[str], data_dir: Path | str) -> dict[str, tuple[str, int]]:
+        """Where each of ``nodes`` (IRIs) was built from: its table file in ``data_dir`` and line.
+
+        The origins file is read as a stream, so a build of any size is searched in little memory.
+        """
+        wanted = {f"<{node}>" for node in nodes}
+        found: dict[str, tuple[str, int]] = {}
+        with (self.folder / ORIGINS_FILE).open(encoding="utf-8") as origins:
+            for line in origins:
+                node, table, number = line.rstrip("\n").split("\t")
+                if node in wanted:
+                    found[node[1:-1]] = (str(Path(data_dir) / table), int(number))
+        return found
+
     def graph(self) -> Graph:
         """Its rdflib graph, with the ontology's prefixes bound (parsed from the N-Triples)."""
         from kg.ontology import graph_prefixes
@@ -159,8 +180,12 @@ def cached_build(
         dataset = load_dataset(data_dir, on_step=on_step, files=files)
         rows = dataset.row_count()
         as_of = dataset.schema.legal_force_as_of
-        with (work / NTRIPLES_FILE).open("w", encoding="utf-8", newline="\n", buffering=1 << 20) as handle:
-            write_ntriples(dataset, handle, base_iri=base_iri, on_step=on_step)
+        tables = len(dataset.tables)
+        with (
+            (work / NTRIPLES_FILE).open("w", encoding="utf-8", newline="\n", buffering=1 << 20) as handle,
+            (work / ORIGINS_FILE).open("w", encoding="utf-8", newline="\n", buffering=1 << 20) as origins,
+        ):
+            write_ntriples(dataset, handle, base_iri=base_iri, on_step=on_step, origins=origins)
         del dataset  # the rows are written: free them before the bulk load needs memory
         shutil.rmtree(work / SNAPSHOT_FOLDER)
         on_step("loading the fast store")
@@ -175,7 +200,8 @@ def cached_build(
         store.flush()
         triples = len(store)
         del store  # closes the database before the folder moves
-        (work / COMPLETE_FILE).write_text(json.dumps({"rows": rows, "triples": triples}) + "\n", encoding="utf-8")
+        counts = {"tables": tables, "rows": rows, "triples": triples}
+        (work / COMPLETE_FILE).write_text(json.dumps(counts) + "\n", encoding="utf-8")
         try:
             work.rename(target)
         except OSError:  # another process finished the same build first; keep theirs

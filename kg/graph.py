@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rdflib import RDF, RDFS, XSD, URIRef
+from rdflib import RDF, RDFS, XSD
 from rdflib.namespace import SDO
 
 from kg import DEFAULT_BASE_IRI
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
     from kg.sparql import Backend
-    from kg.tables import Dataset, Row
+    from kg.tables import Dataset
 
 
 def dataset_iri(base_iri: str) -> str:
@@ -79,25 +79,15 @@ def derived_ntriples(ntriples: str, dataset: Dataset, base_iri: str) -> str:
     return legal_force_ntriples(OxigraphBackend(store), as_of, base_iri)
 
 
-def build_with_origins(
-    dataset: Dataset, *, base_iri: str = DEFAULT_BASE_IRI, on_step: Step = no_progress
-) -> tuple[Graph, dict[URIRef, Row]]:
-    """The rdflib graph, and for each node built from a row, that row (to report problems at file:line)."""
+def build_graph(dataset: Dataset, *, base_iri: str = DEFAULT_BASE_IRI, on_step: Step = no_progress) -> Graph:
+    """The rdflib graph of a validated dataset: the ontology, the tables and the derived statements."""
     from io import StringIO
 
     from kg.terms import rdflib_graph
 
     buffer = StringIO()
-    builder = GraphBuilder(dataset, base_iri, buffer.write, track_origins=True)
-    builder.build(on_step)
+    GraphBuilder(dataset, base_iri, buffer.write).build(on_step)
     on_step("deriving the legal force")
     buffer.write(derived_ntriples(buffer.getvalue(), dataset, base_iri))
     on_step("loading the graph")
-    graph = rdflib_graph(buffer.getvalue().encode("utf-8"), prefixes=graph_prefixes(base_iri))
-    origins = {URIRef(node[1:-1]): row for node, row in (builder.origins or {}).items()}
-    return graph, origins
-
-
-def build_graph(dataset: Dataset, *, base_iri: str = DEFAULT_BASE_IRI, on_step: Step = no_progress) -> Graph:
-    """The rdflib graph of a validated dataset: the ontology, the tables and the derived statements."""
-    return build_with_origins(dataset, base_iri=base_iri, on_step=on_step)[0]
+    return rdflib_graph(buffer.getvalue().encode("utf-8"), prefixes=graph_prefixes(base_iri))

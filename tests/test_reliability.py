@@ -7,20 +7,23 @@ import datetime
 import json
 import re
 import shutil
-import warnings
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import XSD, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
+from kg import DEFAULT_BASE_IRI
+from kg.cache import cached_build
 from kg.cli import main
-from kg.graph import build_graph, build_with_origins
+from kg.graph import build_graph
+from kg.ontology import graph_prefixes
 from kg.output import RdfFormat, serialize
-from kg.shacl import shacl_problems
+from kg.shacl import check_shapes_are_local, load_shapes, shacl_problems
 from kg.tables import MARKUP_RE, load_dataset
 from kg.viz import render_html
 from kg.vocab import ELI, KG
@@ -40,16 +43,57 @@ def test_real_data_conforms_to_the_shapes():
     assert result.output.endswith(" triples) conforms to the SHACL shapes.\n")
 
 
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+INTEGER = XSD_NS + "integer"
+
+
+def shacl_after(
+    tiny_dir: Path, *, remove: list[tuple[str, str, ox.Literal | None]], add: list[ox.Quad], batch: int = 1000
+) -> list[str]:
+    """The SHACL problems of the tiny data's cached build after removing (node, predicate, value or any) and adding."""
+    cached = cached_build(tiny_dir)
+    store = ox.Store()
+    store.bulk_load(path=str(cached.ntriples), format=ox.RdfFormat.N_TRIPLES)
+    for node, predicate, value in remove:
+        for quad in list(store.quads_for_pattern(ox.NamedNode(node), ox.NamedNode(predicate), value)):
+            store.remove(quad)
+    for quad in add:
+        store.add(quad)
+    problems = shacl_problems(
+        store,
+        locate=lambda nodes: cached.locate(nodes, tiny_dir),
+        prefixes=graph_prefixes(DEFAULT_BASE_IRI),
+        batch=batch,
+    )
+    return [str(p) for p in problems]
+
+
 def test_shacl_violations_are_reported_at_their_rows(tiny_dir):
-    graph, origins = build_with_origins(load_dataset(tiny_dir))
-    graph.remove((URIRef(ID + "instrument/xa-ai-law"), KG.jurisdiction, None))
-    graph.remove((URIRef(ID + "article/xa-ai-law.art5"), ELI.is_part_of, None))
-    graph.remove((URIRef(ID + "claim/claim.xa.unified"), KG.quote, None))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        graph.set((URIRef(ID + "event/xa-ai-law.2024-03.vote"), KG.votesFor, Literal("ten", datatype=XSD.integer)))
-    graph.set((URIRef(ID + "event/xa-bill.2023.proposed"), DCTERMS.date, Literal("2023-13", datatype=XSD.gYearMonth)))
-    assert [str(p) for p in shacl_problems(graph, origins)] == [
+    vote, proposed = ID + "event/xa-ai-law.2024-03.vote", ID + "event/xa-bill.2023.proposed"
+    edits = dict(
+        remove=[
+            (ID + "instrument/xa-ai-law", str(KG.jurisdiction), None),
+            (ID + "article/xa-ai-law.art5", str(ELI.is_part_of), None),
+            (ID + "claim/claim.xa.unified", str(KG.quote), None),
+            (vote, str(KG.votesFor), None),
+            (proposed, str(DCTERMS.date), None),
+        ],
+        add=[
+            ox.Quad(
+                ox.NamedNode(vote),
+                ox.NamedNode(KG.votesFor),
+                ox.Literal("ten", datatype=ox.NamedNode(XSD_NS + "integer")),
+            ),
+            ox.Quad(
+                ox.NamedNode(proposed),
+                ox.NamedNode(DCTERMS.date),
+                ox.Literal("2023-13", datatype=ox.NamedNode(XSD_NS + "gYearMonth")),
+            ),
+        ],
+    )
+    problems = shacl_after(tiny_dir, **edits)
+    assert shacl_after(tiny_dir, **edits, batch=1) == problems  # batches see all a shape looks at, whatever their size
+    assert problems == [
         f"{tiny_dir}/articles.csv:2: SHACL: <{ID}article/xa-ai-law.art5> eli:is_part_of must be part of exactly one"
         " instrument",
         f"{tiny_dir}/classifications.csv:2: SHACL: <{ID}claim/claim.xa.unified> kg:quote needs a verbatim quote"
@@ -66,16 +110,40 @@ def test_shacl_violations_are_reported_at_their_rows(tiny_dir):
 
 
 def test_language_tags_are_part_of_the_contract(tiny_dir):
-    graph, origins = build_with_origins(load_dataset(tiny_dir))
-    jurisdiction = URIRef(ID + "jurisdiction/xa")
-    from rdflib import RDFS
-
-    graph.remove((jurisdiction, RDFS.label, Literal("仙那度", lang="zh")))
-    graph.add((jurisdiction, RDFS.label, Literal("仙那度")))
-    assert [str(p) for p in shacl_problems(graph, origins)] == [
+    jurisdiction, label = ID + "jurisdiction/xa", "http://www.w3.org/2000/01/rdf-schema#label"
+    problems = shacl_after(
+        tiny_dir,
+        remove=[(jurisdiction, label, ox.Literal("仙那度", language="zh"))],
+        add=[ox.Quad(ox.NamedNode(jurisdiction), ox.NamedNode(label), ox.Literal("仙那度"))],
+    )
+    assert problems == [
         f"{tiny_dir}/jurisdictions.csv:2: SHACL: <{ID}jurisdiction/xa> rdfs:label needs one English and one Chinese"
         ' name (value "仙那度")'
     ]
+
+
+def test_the_shapes_only_look_where_a_batch_can_see():
+    """Checking in batches is exact only while the shapes stay local; a non-local shape is named."""
+    assert check_shapes_are_local(load_shapes()) == []
+    shapes = load_shapes()
+    shapes.parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:Deep a sh:NodeShape ; sh:targetClass ex:A ;
+            sh:property [ sh:path ( ex:p ex:q ) ] ;
+            sh:property [ sh:path ex:r ; sh:node ex:Inner ] .
+        ex:Inner a sh:NodeShape ; sh:property [ sh:path ex:s ; sh:class ex:B ] .
+        ex:Loose a sh:NodeShape ; sh:targetNode ex:x ; sh:closed true .""",
+        format="turtle",
+    )
+    faults = check_shapes_are_local(shapes)
+    assert (
+        faults[0] == "http://example.org/Inner follows a path from its value further (http://www.w3.org/ns/shacl#class)"
+    )
+    assert faults[1] == "http://example.org/Loose has no sh:targetClass"
+    assert faults[2] == "http://example.org/Loose is closed"
+    assert faults[3] == "http://example.org/Loose uses http://www.w3.org/ns/shacl#targetNode, not sh:targetClass"
+    assert faults[4].startswith("sh:path ") and faults[4].endswith(" is not a single predicate")
+    assert len(faults) == 5
 
 
 # --- nothing curated is lost ---------------------------------------------------------
