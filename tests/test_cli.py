@@ -92,12 +92,6 @@ def test_build_writes_turtle_and_prints_the_summary(runner, tmp_path, real_graph
     assert same_graph(Graph().parse(turtle), real_graph)
 
 
-def test_validate_real_data(runner):
-    result = runner.invoke(main, ["validate", "--data", str(DATA)])
-    assert result.exit_code == 0
-    assert result.output.startswith("OK: 4099 rows in 15 tables are valid, and the graph (")
-
-
 def corrupted_copy(tmp_path: Path) -> Path:
     data = tmp_path / "data"
     shutil.copytree(DATA, data)

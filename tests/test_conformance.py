@@ -121,6 +121,7 @@ def test_owl_rl_as_run_here_finds_inconsistencies(monkeypatch):
     assert "Disjoint classes" in errors[1] and f"{ex}x" in errors[1], errors
 
 
+@pytest.mark.long
 def test_owl_rl_finds_no_inconsistency(graph, monkeypatch):
     # rdflib's SimpleMemory store: the same triples and the same rules, about twice as quick for owlrl's
     # millions of lookups as the default Memory store, whose named-graph bookkeeping this closure never uses

@@ -215,6 +215,7 @@ def _build_elsewhere(data: Path, cache: Path) -> str:
     return subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.strip()
 
 
+@pytest.mark.long
 def test_a_shared_cache_keeps_builds_in_use_and_evicts_the_least_recently_used(tiny_dir, tmp_path):
     from kg.cache import KEEP
 
