@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.output import RdfFormat, serialize
 from kg.presets import load_presets
-from kg.sparql import EndpointError, EndpointURLError, LocalBackend, RemoteBackend, push_graph
+from kg.sparql import EndpointError, EndpointURLError, OxigraphBackend, RemoteBackend, push_graph
 from kg.terms import rdflib_graph
 
 from .conftest import DATA
@@ -74,17 +74,31 @@ def oxigraph_server(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def oxigraph_store(real_graph):
+    """An in-memory pyoxigraph store of the real graph (loaded from rdflib's graph, not from the build's store)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(serialize(real_graph, RdfFormat.ntriples), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+@pytest.fixture(scope="module")
 def pushed(oxigraph_server, real_graph) -> str:
     push_graph(serialize(real_graph, RdfFormat.ntriples), f"{oxigraph_server}/store")
     return oxigraph_server
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
-def test_preset_gives_the_same_rows_remotely(name, pushed, real_graph):
+def test_preset_gives_the_same_rows_remotely(name, pushed, real_build):
+    """The server's rows are the rows of the local fast store, which kg query uses by default.
+
+    That the fast store agrees with rdflib's engine is test_presets_engines' job.
+    """
     from rdflib.compare import isomorphic
 
     preset = PRESETS[name]
-    local = LocalBackend(real_graph)
+    local = OxigraphBackend.open(real_build.store)
     remote = RemoteBackend(f"{pushed}/query", timeout=30)
     query = bound_query(preset, local)
     if preset.is_construct:
@@ -111,18 +125,14 @@ def test_the_standalone_presets_are_the_ones_without_required_parameters():
 
 
 @pytest.mark.parametrize("name", STANDALONE)
-def test_a_preset_file_runs_as_written_anywhere_with_the_rows_of_kg_query(name, pushed, real_graph):
+def test_a_preset_file_runs_as_written_anywhere_with_the_rows_of_kg_query(name, pushed, oxigraph_store):
     """The .rq text, unchanged, on pyoxigraph and on the server: the rows `kg query NAME` gives."""
     import json
-
-    import pyoxigraph as ox
 
     from .sparql_helpers import oxigraph_select
 
     raw = PRESETS[name].query  # exactly the file's text: its defaults are in its VALUES blocks
-    store = ox.Store()
-    store.load(serialize(real_graph, RdfFormat.ntriples), format=ox.RdfFormat.N_TRIPLES)
-    embedded = oxigraph_select(store, raw)
+    embedded = oxigraph_select(oxigraph_store, raw)
     served = RemoteBackend(f"{pushed}/query", timeout=30).select(raw)
     result = CliRunner().invoke(main, ["query", name, "--format", "json", "--data", str(DATA)])
     assert result.exit_code == 0, result.output

@@ -31,7 +31,7 @@ def oxigraph_store(real_graph):
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.load(serialize(real_graph, RdfFormat.turtle), format=ox.RdfFormat.TURTLE)
+    store.load(serialize(real_graph, RdfFormat.ntriples), format=ox.RdfFormat.N_TRIPLES)
     return store
 
 
