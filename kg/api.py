@@ -67,6 +67,13 @@ def build_steps(data_dir: Path) -> int:
     return steps(data_dir)
 
 
+def validate_steps(data_dir: Path) -> int:
+    """How many progress steps a validation of ``data_dir`` reports, at most."""
+    from kg.pipeline import validate_steps as steps
+
+    return steps(data_dir)
+
+
 def build(data_dir: Path, out_dir: Path, *, base_iri: str = BASE_IRI, on_step: Step = no_progress) -> Built:
     """Validate, build and write ``out_dir/graph.ttl`` and ``graph.html`` (both or neither)."""
     from kg.pipeline import build as run_build

@@ -153,11 +153,11 @@ def credentials_from(user: str | None, password_env: str | None, token_env: str 
 
 
 @contextmanager
-def progress_bar(data_dir: Path) -> Iterator[Any]:
-    """A progress bar on stderr for building from ``data_dir`` (drawn only on a terminal)."""
+def progress_bar(data_dir: Path, *, validating: bool = False) -> Iterator[Any]:
+    """A progress bar on stderr for building from (or validating) ``data_dir`` (drawn only on a terminal)."""
     from kg.progress import TerminalProgress
 
-    progress = TerminalProgress(api.build_steps(data_dir))
+    progress = TerminalProgress(api.validate_steps(data_dir) if validating else api.build_steps(data_dir))
     try:
         yield progress
     finally:
@@ -224,7 +224,7 @@ def validate(data_dir: Path, fmt: str) -> None:
 
     check_data_dir(data_dir)
     try:
-        with progress_bar(data_dir) as progress:
+        with progress_bar(data_dir, validating=True) as progress:
             result = api.validate(data_dir, on_step=progress)
     except DataError as error:
         if fmt != "json":

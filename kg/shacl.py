@@ -62,6 +62,16 @@ def load_shapes() -> Graph:
     return Graph().parse(shapes_path(), format="turtle")
 
 
+def target_shapes(shapes: Graph | None = None) -> list[tuple[URIRef, URIRef]]:
+    """Each node shape with a target class, and that class, in the order they are checked."""
+    from rdflib import RDF
+    from rdflib.namespace import SH
+
+    shapes = shapes if shapes is not None else load_shapes()
+    found = ((shape, shapes.value(shape, SH.targetClass)) for shape in shapes.subjects(RDF.type, SH.NodeShape))
+    return sorted((shape, target) for shape, target in found if target is not None)
+
+
 def check_shapes_are_local(shapes: Graph) -> list[str]:
     """Why a batch could miss what the shapes look at (empty when it cannot).
 
@@ -120,8 +130,6 @@ def shacl_problems(
     does not know is reported at the shapes file.
     """
     import pyoxigraph as ox
-    from rdflib import RDF
-    from rdflib.namespace import SH
 
     from kg.terms import rdflib_graph
 
@@ -130,10 +138,7 @@ def shacl_problems(
     hierarchy = ox.serialize(store.query(SUBCLASSES), format=ox.RdfFormat.N_TRIPLES)
     value_paths = _paths(shapes, _nested_shapes(shapes))
     found: list[tuple[URIRef, str]] = ill_typed(store, names)
-    for shape in sorted(shapes.subjects(RDF.type, SH.NodeShape)):
-        target = shapes.value(shape, SH.targetClass)
-        if target is None:
-            continue
+    for shape, target in target_shapes(shapes):
         on_step(f"checking the SHACL shapes: {shape.n3(shapes.namespace_manager)}")
         lookups = (_paths(shapes, [shape]), value_paths)
         for nodes in _batches(store.query(FOCUS_NODES % target), batch):

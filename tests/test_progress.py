@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from kg.pipeline import build, build_steps
+from kg.pipeline import build, build_steps, validate, validate_steps
 from kg.progress import TerminalProgress
 
 from .conftest import DATA
@@ -32,6 +32,19 @@ def test_build_reports_every_step(tmp_path, monkeypatch):
     steps.clear()
     build(DATA, tmp_path, on_step=steps.append)  # cached: nothing is read or built again
     assert steps == ["writing Turtle", "rendering the graph browser", "writing files"]
+
+
+def test_validation_reports_every_step(tmp_path, monkeypatch):
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    steps: list[str] = []
+    validate(DATA, on_step=steps.append)
+    assert len(steps) == validate_steps(DATA) == 33 + 11
+    shapes = "checking the SHACL shapes: kgsh:"
+    assert steps[31:34] == ["loading the fast store", "deriving the legal force", shapes + "Article"]
+    assert steps[-1] == shapes + "StatusClaim"
+    steps.clear()
+    validate(DATA, on_step=steps.append)  # built already: only the shapes are checked
+    assert len(steps) == 11
 
 
 def test_bar_on_a_terminal_and_silence_in_a_pipe():
