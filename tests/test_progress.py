@@ -34,16 +34,16 @@ def test_build_reports_every_step(tmp_path, monkeypatch):
     assert steps == ["writing Turtle", "rendering the graph browser", "writing files"]
 
 
-def test_validation_reports_every_step(tmp_path, monkeypatch):
+def test_validation_reports_every_step(tiny_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     steps: list[str] = []
-    validate(DATA, on_step=steps.append)
-    assert len(steps) == validate_steps(DATA) == 33 + 11
+    validate(tiny_dir, on_step=steps.append)
+    assert len(steps) == validate_steps(tiny_dir) == validate_steps(DATA) == 33 + 11
     shapes = "checking the SHACL shapes: kgsh:"
     assert steps[31:34] == ["loading the fast store", "deriving the legal force", shapes + "Article"]
     assert steps[-1] == shapes + "StatusClaim"
     steps.clear()
-    validate(DATA, on_step=steps.append)  # built already: only the shapes are checked
+    validate(tiny_dir, on_step=steps.append)  # built already: only the shapes are checked
     assert len(steps) == 11
 
 
