@@ -165,8 +165,14 @@ def test_jsonld_is_compact_with_a_context_and_expands_to_the_same_triples(real_b
     assert keys - {"@id", "@type"} and all(key.split(":", 1)[0] in context for key in keys - {"@id", "@type"})
     act = next(node for node in document["@graph"] if node["@id"] == "kgid:instrument/eu-ai-act")
     assert "eli:LegalResource" in act["@type"] and act["kg:jurisdiction"] == {"@id": "kgid:jurisdiction/eu"}
-    expanded = Graph().parse(data=data.decode("utf-8"), format="json-ld")
-    assert same_graph(expanded, Graph().parse(data=rdf_bytes(cached, RdfFormat.ntriples).decode("utf-8"), format="nt"))
+    # expanded by another JSON-LD processor than the one that wrote it (rdflib's reads it in test_exports_reparse_*)
+    import pyoxigraph as ox
+
+    expanded = {str(t) for t in ox.parse(data, format=ox.RdfFormat.JSON_LD)}
+    built = {str(t) for t in ox.parse(cached.ntriples.read_bytes(), format=ox.RdfFormat.N_TRIPLES)}
+    assert not any(t.startswith("_:") or " _:" in t for t in built)  # no blank nodes: equal sets are equal graphs
+    assert len(expanded) == len(built) == cached.triples
+    assert expanded == built
     assert rdf_bytes(cached, RdfFormat.jsonld) == data  # deterministic
 
 
