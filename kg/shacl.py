@@ -46,10 +46,7 @@ SELECT ?s ?p ?o WHERE {
   FILTER(isLiteral(?o) && lang(?o) = "" && datatype(?o) != <http://www.w3.org/2001/XMLSchema#string>)
 }"""
 SUBCLASSES = "CONSTRUCT { ?a ?p ?b } WHERE { ?a ?p ?b FILTER(?p = <http://www.w3.org/2000/01/rdf-schema#subClassOf>) }"
-FOCUS_NODES = """
-SELECT DISTINCT ?s WHERE {
-  ?s <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <%s>
-}"""
+SUBCLASSES_OF = "SELECT DISTINCT ?c WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <%s> }"
 
 
 def shapes_path() -> str:
@@ -141,7 +138,7 @@ def shacl_problems(
     for shape, target in target_shapes(shapes):
         on_step(f"checking the SHACL shapes: {shape.n3(shapes.namespace_manager)}")
         lookups = (_paths(shapes, [shape]), value_paths)
-        for nodes in _batches(store.query(FOCUS_NODES % target), batch):
+        for nodes in _batches(_focus_nodes(store, target), batch):
             found += _violations(store, nodes, shape, shapes, lookups, hierarchy, prefixes, names)
     where = locate({str(focus) for focus, _ in found})
     problems = set()
@@ -171,10 +168,21 @@ def ill_typed(store: ox.Store, names: NamespaceManager) -> list[tuple[URIRef, st
     return found
 
 
-def _batches(solutions: Iterable[ox.QuerySolution], size: int) -> Iterator[list[ox.NamedNode]]:
+def _focus_nodes(store: ox.Store, target: URIRef) -> Iterator[ox.NamedNode]:
+    """The instances of ``target`` and of its subclasses, streamed from the store's index (no result set is held).
+
+    A node typed with two of these classes comes twice; checking it twice finds the same problems.
+    """
     import pyoxigraph as ox
 
-    nodes = (solution[0] for solution in solutions if isinstance(solution[0], ox.NamedNode))
+    rdf_type, graph = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.DefaultGraph()
+    for (cls,) in store.query(SUBCLASSES_OF % target):
+        for quad in store.quads_for_pattern(None, rdf_type, cls, graph):
+            if isinstance(quad.subject, ox.NamedNode):
+                yield quad.subject
+
+
+def _batches(nodes: Iterator[ox.NamedNode], size: int) -> Iterator[list[ox.NamedNode]]:
     while chunk := list(islice(nodes, size)):
         yield chunk
 
