@@ -367,3 +367,26 @@ def test_a_killed_writes_leftovers_go_with_the_next_write(tiny_dir, tmp_path):
     result = CliRunner().invoke(main, ["build", "--data", str(tiny_dir), "--out", str(out), "-q"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["graph.html", "graph.ttl"]
+
+
+def test_kg_validate_reports_a_shape_violation_at_its_row(tiny_dir, tmp_path, monkeypatch):
+    """End to end: tables that pass, a stricter contract, and each breach named at its CSV row, exit 2."""
+    import kg.shacl
+
+    stricter = tmp_path / "shapes.ttl"
+    stricter.write_text(
+        Path(kg.shacl.shapes_path()).read_text(encoding="utf-8")
+        + "\nkgsh:Counted a sh:NodeShape ; sh:targetClass kg:LifecycleEvent ;\n"
+        '    sh:property [ sh:path kg:votesFor ; sh:minCount 1 ; sh:message "needs its votes" ] .\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(kg.shacl, "shapes_path", lambda: str(stricter))
+    result = CliRunner().invoke(main, ["validate", "--data", str(tiny_dir)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{tiny_dir}/events.csv:3: SHACL: <{ID}event/xa-ai-law.2024-06-28.published> kg:votesFor needs its votes",
+        f"{tiny_dir}/events.csv:4: SHACL: <{ID}event/xa-bill.2023.proposed> kg:votesFor needs its votes",
+        f"{tiny_dir}/events.csv:5: SHACL: <{ID}event/xa-ai-law.2024-03-14.voted> kg:votesFor needs its votes",
+        "3 problems found; nothing was written.",
+    ]
