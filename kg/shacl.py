@@ -45,7 +45,7 @@ SELECT ?s ?p ?o WHERE {
   ?s ?p ?o
   FILTER(isLiteral(?o) && lang(?o) = "" && datatype(?o) != <http://www.w3.org/2001/XMLSchema#string>)
 }"""
-SUBCLASSES = "CONSTRUCT { ?a ?p ?b } WHERE { ?a ?p ?b FILTER(?p = <http://www.w3.org/2000/01/rdf-schema#subClassOf>) }"
+SUBCLASSES = "CONSTRUCT WHERE { ?a <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?b }"
 SUBCLASSES_OF = "SELECT DISTINCT ?c WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <%s> }"
 
 
