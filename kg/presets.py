@@ -190,20 +190,12 @@ def uses_service(query: str) -> bool:
     expanded) has no SERVICE clause: it is left to the engine, which reports its own syntax
     error or runs syntax rdflib lacks. One that spells it must parse to be trusted.
     """
-    import re
-
-    from kg.queryparse import parse_query
+    from kg.queryparse import expand_escapes, parse_query
 
     try:
         return parse_query(query).has_service
     except QueryError:
-
-        def char(found: re.Match[str]) -> str:
-            code = int(found.group(1) or found.group(2), 16)
-            return chr(code) if code < 0x110000 else ""
-
-        unescaped = re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})", char, query)
-        if "service" in unescaped.lower():
+        if "service" in expand_escapes(query).lower():
             raise
         return False
 

@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import threading
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from kg.errors import QueryError
+from kg.errors import OutputError, QueryError
 
 READING_VERSION = 1  # of the stored readings: a change in what is stored or how it is found bumps it
 KEEP_READINGS = 256  # stored readings kept; beyond these the oldest go
@@ -96,24 +94,31 @@ def _store(path: Path, parsed: ParsedQuery, query: str) -> None:
     stored = asdict(parsed)
     if parsed.text == query:
         del stored["text"]
+    from kg.output import write_atomic
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(stored, out, ensure_ascii=False)
-        os.replace(temporary, path)
+        write_atomic(path, json.dumps(stored, ensure_ascii=False).encode("utf-8"))
         readings = sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime)
         for old in readings[:-KEEP_READINGS]:
             old.unlink(missing_ok=True)
-    except OSError:
+    except (OSError, OutputError):
         pass  # a read-only or full cache only costs a parse next time
+
+
+def expand_escapes(query: str) -> str:
+    """The query with its \\u and \\U escapes expanded, as SPARQL reads it first (QueryError on a bad code point)."""
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
+
+    try:
+        return expandUnicodeEscapes(query)
+    except ValueError as exc:
+        raise QueryError(f"query syntax error: {exc}") from None
 
 
 def _parse(query: str) -> ParsedQuery:
     from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
 
-    text = expandUnicodeEscapes(query)
+    text = expand_escapes(query)
     grammar = _grammar()
     with _LOCK:
         grammar.found.clear()

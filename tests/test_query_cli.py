@@ -216,6 +216,12 @@ def test_a_query_rdflib_cannot_read_is_left_to_the_engine_unless_it_spells_servi
     assert (result.exit_code, result.output) == (2, "query syntax error at line 1, column 6: expected [_]\n")
 
 
+def test_an_escape_beyond_unicode_is_a_syntax_error_not_a_traceback():
+    query = 'SELECT * WHERE { ?s ?p "\\UFFFFFFFF" }'
+    result = CliRunner().invoke(main, ["query", "--sparql", query, "--data", DATA])
+    assert (result.exit_code, result.output) == (2, "query syntax error: Invalid unicode code point: FFFFFFFF\n")
+
+
 def test_a_parameter_without_a_values_block_is_an_error():
     from kg.terms import Term
 
