@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from kg.errors import QueryError, ServeError
+from kg.shape import base_of
 from kg.sparql import one_line
 from kg.vocab import CONCEPT_BASE, KG
 
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 
     from kg.cache import CachedBuild
 
-SITE = "https://w3id.org/ai-legislation-kg/"
 ONTOLOGY = str(KG)  # the ontology namespace, served at /ontology
 INCOMING_LIMIT = 1000  # statements pointing at a resource, beyond which a description says how many it left out
 
@@ -114,7 +114,7 @@ class Site:
 
         self.backend = OxigraphBackend.open(cached.store)
         self.store: ox.Store = self.backend.store  # type: ignore[assignment]
-        self.base_iri = cached.base_iri if cached.base_iri.endswith(("/", "#")) else cached.base_iri + "/"
+        self.base_iri = base_of(cached.base_iri)
         self.lang = lang
         self.allow_service = allow_service
         self.prefixes = graph_prefixes(self.base_iri)
@@ -206,14 +206,11 @@ class Site:
         return "".join(lines).encode("utf-8"), left_out
 
     def rdf(self, ntriples: bytes, media: str) -> bytes:
-        """A description in an RDF media type."""
-        from kg.output import RdfFormat, jsonld_bytes, serialize_ntriples
+        """N-Triples in an RDF media type (Turtle, N-Triples or JSON-LD), sorted and without repeats."""
+        from kg.output import RdfFormat, serialize_ntriples
 
-        if media == "application/n-triples":
-            return ntriples
-        if media == "application/ld+json":
-            return jsonld_bytes(ntriples, self.prefixes)
-        return serialize_ntriples(ntriples, RdfFormat.turtle, self.prefixes)
+        formats = {"application/n-triples": RdfFormat.ntriples, "application/ld+json": RdfFormat.jsonld}
+        return serialize_ntriples(ntriples, formats.get(media, RdfFormat.turtle), self.prefixes)
 
     def resource_html(self, iri: str, ntriples: bytes, left_out: int, lang: str) -> str:
         """The HTML page of a resource: its label, types, statements and what points at it."""
@@ -336,10 +333,16 @@ class Site:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         if named_graphs:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        try:
-            results = self.backend.execute(query, **options)
-        except ValueError as exc:
-            raise QueryError(str(exc)) from None
+        results = self.backend.execute(query, **options)  # QueryError on a syntax or evaluation fault
+        try:  # solutions are computed while they are written: a fault (a SERVICE call, say) can come here
+            return self._answer(results, accept)
+        except (OSError, ValueError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
+
+    def _answer(self, results: object, accept: str) -> tuple[bytes, str]:
+        """Query results in the best of the offered types the client accepts."""
+        import pyoxigraph as ox
+
         if isinstance(results, (ox.QuerySolutions, ox.QueryBoolean)):
             media = negotiate(accept, SELECT_TYPES)
             if media is None:
@@ -354,8 +357,7 @@ class Site:
         if media == "application/rdf+xml":
             return results.serialize(format=ox.RdfFormat.RDF_XML), media  # type: ignore[union-attr]
         ntriples = results.serialize(format=ox.RdfFormat.N_TRIPLES)  # type: ignore[union-attr]
-        lines = sorted(set(ntriples.decode("utf-8").splitlines(keepends=True)))
-        return self.rdf("".join(lines).encode("utf-8"), media), media
+        return self.rdf(ntriples, media), media
 
 
 WORDS = {
