@@ -245,13 +245,12 @@ class Comparison:
 
 def comparison(graph: Graph, by: str) -> Comparison:
     """The ``kg compare`` result for one aspect, with readable column labels for charts."""
-    from rdflib import RDF, URIRef
+    from rdflib import URIRef
     from rdflib.namespace import SKOS
 
-    from kg.shape import label_in
-    from kg.vocab import KG
+    from kg.shape import jurisdiction_labels, label_in
 
-    places = {local_id(j): label_in(graph, j, "en") for j in graph.subjects(RDF.type, KG.Jurisdiction)}
+    places = jurisdiction_labels(graph, "en")
     if by == "concept":
         matrix = provision_references(graph)
         scheme = URIRef(CONCEPT_SCHEME)

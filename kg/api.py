@@ -24,7 +24,7 @@ from kg.progress import Step, no_progress
 if TYPE_CHECKING:
     from kg.analysis import Comparison
     from kg.pipeline import ValidationResult
-    from kg.presets import Preset
+    from kg.presets import Preset, Resolved
     from kg.sparql import Backend, Credentials, Results
     from kg.stats import JurisdictionCounts
 
@@ -32,10 +32,7 @@ VERSION = __version__
 BASE_IRI = DEFAULT_BASE_IRI
 STORES = ("auto", "memory", "oxigraph")  # local engines: auto picks oxigraph
 COMPARE_BY = ("model", "type", "force", "topic", "concept")
-NETWORK_FORMATS = ("graphml", "gexf")
 READINGS_FOLDER = "queries"  # in the build cache: the stored readings of parsed queries (kg.queryparse)
-
-Resolved = Callable[[str, str, str, str], None]  # (kind, text as given, id, title) of a name a fragment found
 
 
 # --- building and checking ----------------------------------------------------------

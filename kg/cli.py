@@ -21,7 +21,7 @@ import click
 
 from kg import api
 from kg.errors import DataError, KgError
-from kg.output import RdfFormat
+from kg.output import NETWORK_FORMATS, RdfFormat
 
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("build")
@@ -253,7 +253,7 @@ def validate(data_dir: Path, fmt: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice([*(f.value for f in RdfFormat), *api.NETWORK_FORMATS, "csv"]),
+    type=click.Choice([*(f.value for f in RdfFormat), *NETWORK_FORMATS, "csv"]),
     default=RdfFormat.turtle.value,
     show_default=True,
     help="RDF serialisation, the typed network as GraphML or GEXF (for Gephi or Cytoscape),"

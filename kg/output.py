@@ -48,6 +48,9 @@ def _bound_prefixes(graph: Graph) -> dict[str, str]:
     return {prefix: str(namespace) for prefix, namespace in graph.namespace_manager.namespaces()}
 
 
+NETWORK_FORMATS = ("graphml", "gexf")  # exports of the graph as a network (kg.network), beside the RDF formats
+
+
 def serialize_ntriples(ntriples: bytes, fmt: RdfFormat, prefixes: Mapping[str, str]) -> bytes:
     """N-Triples (one engine's output, or the build's) as sorted N-Triples or as Turtle, without rdflib.
 

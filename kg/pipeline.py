@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from kg import DEFAULT_BASE_IRI
 from kg.cache import CachedBuild, cached_build
 from kg.ontology import graph_prefixes
-from kg.output import RdfFormat, serialize, serialize_ntriples, write_all_atomic, write_atomic
+from kg.output import NETWORK_FORMATS, RdfFormat, serialize, serialize_ntriples, write_all_atomic, write_atomic
 from kg.progress import Step, no_progress
 
 if TYPE_CHECKING:
@@ -130,9 +130,6 @@ def build(
         triples=len(graph),
         rows=cached.rows,
     )
-
-
-NETWORK_FORMATS = ("graphml", "gexf")
 
 
 def export_csv(graph: Graph, data_dir: Path | str, folder: Path | str) -> list[Path]:

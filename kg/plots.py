@@ -151,11 +151,11 @@ def timeline_chart(graph: Graph, path: Path, *, jurisdictions: list[str] | None 
 
     import matplotlib
     from matplotlib.figure import Figure
-    from rdflib import RDF, URIRef
+    from rdflib import URIRef
     from rdflib.namespace import DCTERMS, SKOS
 
     from kg.analysis import dated_events
-    from kg.shape import label_in, local_id
+    from kg.shape import jurisdiction_labels, label_in, local_id
     from kg.vocab import KG
 
     def day(text: str) -> datetime.date:  # a date known to the month or year counts from its first day
@@ -179,7 +179,7 @@ def timeline_chart(graph: Graph, path: Path, *, jurisdictions: list[str] | None 
             title = label_in(graph, node, lang, DCTERMS.title) or local_id(node)
             titles[instrument] = title if len(title) <= 60 else title[:59] + "…"
     ordered = sorted(rows, key=lambda k: (k[0], min(rows[k])[0], titles[k[1]]))
-    places = {local_id(j): label_in(graph, j, lang) for j in graph.subjects(RDF.type, KG.Jurisdiction)}
+    places = jurisdiction_labels(graph, lang)
     labels = [f"{places.get(top) or top} · {titles[iri]}" for top, iri in ordered]
     title = "人工智能立法时间线：每行一部文件" if lang == "zh" else "AI legislation timeline: one row per instrument"
     with matplotlib.rc_context(_style([title, *labels, *(g[4 if lang == "zh" else 3] for g in LIFECYCLE)])):

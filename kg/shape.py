@@ -351,6 +351,13 @@ def label_in(graph: Graph, node: URIRef | None, lang: str, *predicates: URIRef) 
     return ""
 
 
+def jurisdiction_labels(graph: Graph, lang: str) -> dict[str, str]:
+    """Each jurisdiction's id and its name in ``lang`` (for the rows and labels of charts and tables)."""
+    from rdflib import RDF
+
+    return {local_id(j): label_in(graph, j, lang) for j in graph.subjects(RDF.type, KG.Jurisdiction)}
+
+
 @dataclass(frozen=True)
 class MappedProvision:
     """An article mapped to comparison concepts, with the instrument and jurisdiction it belongs to."""
