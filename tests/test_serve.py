@@ -326,3 +326,15 @@ def test_resource_pages_in_chromium(server, editor):
     page.goto(f"{server.url}/")
     page.wait_for_function("window.kgReady === true", timeout=60000)
     assert outside == [] and errors == []
+
+
+def test_a_failing_service_call_is_a_400_in_one_line(tiny_dir, tmp_path):
+    """With --allow-service, a SERVICE that cannot be reached fails the query, not the server."""
+    tiny = Server("--data", str(tiny_dir), "--allow-service", cache=tmp_path / "cache")
+    try:
+        query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+        status, _headers, body = get_query(tiny.url, query, "text/csv")
+        assert status == 400
+        assert body.decode().startswith("query failed: ") and body.decode().count("\n") == 1, body
+    finally:
+        assert "Traceback" not in tiny.stop()
